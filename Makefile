@@ -1,0 +1,55 @@
+# KnotBot: `make run` starts the assistant, `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+# python3.10 from PATH (pyenv's shim reads .python-version here), else any pyenv 3.10
+PYTHON310 := $(or $(shell command -v python3.10 2>/dev/null),$(lastword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10)))
+
+.PHONY: install run test chat train lint lock clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "KnotBot needs Python 3.10: Rasa 3.6 runs on Python 3.8 to 3.10 only."; \
+	  echo "Install it with 'pyenv install 3.10.13' (pyenv then picks it up from .python-version)"; \
+	  echo "or with your system's packages (Debian/Ubuntu: apt-get install python3.10 python3.10-venv),"; \
+	  echo "then run make again."; \
+	  exit 1; \
+	fi
+	@echo "==> Creating $(VENV) with $(PYTHON310)"
+	$(PYTHON310) -m venv $(VENV)
+	$(BIN)/pip install --quiet --progress-bar off "pip==24.0"
+	@echo "==> Installing the locked environment (Rasa, TensorFlow, spaCy): a few minutes the first time"
+	$(BIN)/pip install --progress-bar off --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
+	@touch $@
+
+run: install
+	$(BIN)/knotbot run
+
+chat: install
+	$(BIN)/knotbot chat
+
+train: install
+	$(BIN)/knotbot train
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install
+	$(BIN)/knotbot train
+	$(BIN)/ruff check .
+	$(BIN)/pytest -ra
+
+# Regenerate requirements.lock from a fresh install of pyproject.toml's pins.
+lock:
+	rm -rf .lock-venv && $(PYTHON310) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet "pip==24.0" && .lock-venv/bin/pip install --quiet ".[dev]"
+	{ sed -n '1,2p' requirements.lock; .lock-venv/bin/pip freeze --all --exclude pip --exclude knotbot; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) models results knotbot.db

@@ -1,0 +1,51 @@
+"""Yes, no or unclear: the reply to a red-flag screening question."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from functools import cache
+
+from actions.reading.vocabulary import readings
+
+_NEGATION = re.compile(r"(?<![\w'])(no|not|never|none|neither|nor|without)(?![\w'])|n't\b")
+
+
+class Answer(Enum):
+    YES = "yes"
+    NO = "no"
+    UNCLEAR = "unclear"
+
+
+@cache
+def _openings() -> list[tuple[str, Answer | None]]:
+    words = readings()["answers"]
+    kinds = (("affirm", Answer.YES), ("deny", Answer.NO), ("unsure", None))
+    pairs = [(phrase.lower(), kind) for key, kind in kinds for phrase in words[key]]
+    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+
+def read_answer(
+    text: str, named_symptom: bool = False, intent: str | None = None
+) -> Answer:
+    """Read a reply to a yes/no question.
+
+    The opening words decide when they are a yes, a no or an "I'm not sure" (unclear).
+    Otherwise a reply that names the symptom asked about is a yes ("I've had a
+    temperature"), one with a negation is a no ("there's none of that"), and last the
+    NLU intent (affirm / deny) decides. Anything else is unclear.
+    """
+    clean = re.sub(r"[^\w' ]+", " ", text.lower().replace("\u2019", "'"))
+    clean = re.sub(r"\s+", " ", clean).strip()
+    for phrase, kind in _openings():
+        if clean == phrase or clean.startswith(phrase + " "):
+            return kind or Answer.UNCLEAR
+    if named_symptom:
+        return Answer.YES
+    if _NEGATION.search(clean):
+        return Answer.NO
+    if intent == "affirm":
+        return Answer.YES
+    if intent == "deny":
+        return Answer.NO
+    return Answer.UNCLEAR

@@ -1,0 +1,67 @@
+"""How long the pain has lasted, in days: "3 weeks", "since Monday", "a couple of weeks"."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import cache
+
+import dateparser
+
+from actions.reading.vocabulary import normalise, phrase_pattern, readings
+
+_SINCE = re.compile(r"\b(?:since|from|started on|began on|on)\s+(?:last\s+)?([a-z0-9][a-z0-9 ,./-]{1,30})")
+_AGE = re.compile(r"\b\d+\s*(?:years?|yrs?)\s*old\b")
+
+
+@cache
+def _units() -> re.Pattern[str]:
+    names = sorted(readings()["duration"]["units"], key=len, reverse=True)
+    return re.compile(r"(\d+(?:\.\d+)?)\s*(" + "|".join(names) + r")s?\b")
+
+
+@cache
+def _phrases() -> list[tuple[re.Pattern[str], float]]:
+    return [
+        (phrase_pattern(entry["words"]), float(entry["days"]))
+        for entry in readings()["duration"]["phrases"]
+    ]
+
+
+def read_days(text: str, asked: bool, today: date | None = None) -> float | None:
+    """Days since the pain started, or None when the text does not say.
+
+    `asked`: the text answers the duration question, so a bare number counts as days.
+    """
+    today = today or date.today()
+    text = _AGE.sub(" ", normalise(text))
+    units = readings()["duration"]["units"]
+    match = _units().search(text)
+    if match:
+        return float(match.group(1)) * units[match.group(2)]
+    found = [(m.start(), days) for pattern, days in _phrases() for m in [pattern.search(text)] if m]
+    if found:
+        return min(found)[1]
+    since = _SINCE.search(text)
+    if since:
+        days = _days_since(since.group(1), today)
+        if days is not None:
+            return days
+    if asked:
+        bare = re.fullmatch(r"\D*?(\d+(?:\.\d+)?)\D*", text)
+        if bare:
+            return float(bare.group(1))
+        return _days_since(text, today)
+    return None
+
+
+def _days_since(phrase: str, today: date) -> float | None:
+    settings = {
+        "PREFER_DATES_FROM": "past",
+        "RELATIVE_BASE": datetime.combine(today, datetime.min.time()),
+        "REQUIRE_PARTS": [],
+    }
+    when = dateparser.parse(phrase, languages=["en"], settings=settings)
+    if when is None or when.date() > today:
+        return None
+    return float((today - when.date()).days)

@@ -1,0 +1,1 @@
+"""The triage engine: the policy table, region-aware screening and the interview plan."""

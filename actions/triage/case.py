@@ -1,0 +1,20 @@
+"""What the interview has learnt about one person's pain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CAUSES = ("posture", "overuse", "injury", "dehydration", "other", "unknown")
+SIDES = ("left", "right", "both", "center")
+
+
+@dataclass(frozen=True)
+class Case:
+    regions: tuple[str, ...] = ()
+    side: str | None = None
+    cause: str | None = None
+    days: float | None = None
+    intensity: float | None = None
+    findings: frozenset[str] = field(default_factory=frozenset)
+    answered: frozenset[str] = field(default_factory=frozenset)
+    """Codes of the screening questions the person has answered."""

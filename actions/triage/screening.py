@@ -1,0 +1,68 @@
+"""Region-aware red-flag screening: the questions of data/triage/screening.yml for a case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+
+from actions.settings import DATA_DIR
+from actions.triage.case import Case
+
+
+@dataclass(frozen=True)
+class Question:
+    code: str
+    level: str
+    regions: frozenset[str] | None
+    """None means every region."""
+    causes: frozenset[str]
+    raised_by: frozenset[str]
+    requires: frozenset[str]
+    on_yes: frozenset[str]
+    signs: frozenset[str]
+    """Findings that, named in a reply, mean yes."""
+
+    @property
+    def slot(self) -> str:
+        return f"screen_{self.code}"
+
+    def raised(self, case: Case) -> bool:
+        """The person's own words brought this question up."""
+        return bool(self.raised_by & case.findings)
+
+    def applies(self, case: Case) -> bool:
+        if self.code in case.answered or self.on_yes & case.findings:
+            return False
+        if not self.requires <= case.findings:
+            return False
+        by_region = self.regions is None or bool(self.regions.intersection(case.regions))
+        return by_region or case.cause in self.causes or self.raised(case)
+
+
+@cache
+def questions() -> tuple[Question, ...]:
+    data = yaml.safe_load((DATA_DIR / "triage" / "screening.yml").read_text())
+    return tuple(
+        Question(
+            code=q["code"],
+            level=q["level"],
+            regions=None if q.get("regions") == "any" else frozenset(q.get("regions", ())),
+            causes=frozenset(q.get("causes", ())),
+            raised_by=frozenset(q.get("raised_by", ())),
+            requires=frozenset(q.get("requires", ())),
+            on_yes=frozenset(q["on_yes"]),
+            signs=frozenset(q.get("signs", ())),
+        )
+        for q in data["questions"]
+    )
+
+
+def question_for_slot(slot: str) -> Question | None:
+    return next((q for q in questions() if q.slot == slot), None)
+
+
+def open_questions(case: Case) -> list[Question]:
+    """The screening questions still to ask for this case, in the policy's order."""
+    return [q for q in questions() if q.applies(case)]

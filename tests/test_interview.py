@@ -1,0 +1,75 @@
+"""The interview asks only what it does not know, screens by region, and stops for emergencies."""
+
+from actions.triage.case import Case
+from actions.triage.interview import questions_to_ask
+from actions.triage.screening import open_questions, questions
+
+
+def test_a_new_interview_asks_where_first():
+    assert questions_to_ask(Case())[0] == "pain_regions"
+
+
+def test_what_the_first_message_said_is_not_asked_again():
+    case = Case(regions=("shoulder_top",), cause="posture")
+    plan = questions_to_ask(case)
+    assert plan[:2] == ["pain_duration_days", "pain_intensity"]
+    assert "pain_regions" not in plan and "pain_cause" not in plan
+
+
+def test_screening_is_region_aware():
+    calf = {q.code for q in open_questions(Case(regions=("calf",)))}
+    assert {"embolism", "dvt", "numbness"} <= calf
+    assert not {"cardiac", "thunderclap", "cauda_equina", "fever"} & calf
+    head = {q.code for q in open_questions(Case(regions=("head_back",)))}
+    assert {"stroke", "thunderclap", "arteritis", "numbness"} <= head
+    assert "dvt" not in head
+
+
+def test_heart_attack_screen_for_chest_arm_shoulder_jaw_neck_and_upper_back():
+    for region in ("chest", "upper_arm", "shoulder_top", "jaw", "neck_side", "upper_back"):
+        assert "cardiac" in {q.code for q in open_questions(Case(regions=(region,)))}, region
+    assert "cardiac" not in {q.code for q in open_questions(Case(regions=("calf",)))}
+
+
+def test_the_persons_own_words_raise_questions_and_they_come_first():
+    case = Case(regions=("low_back",), findings=frozenset({"sweating"}))
+    assert questions_to_ask(case)[0] == "screen_cardiac"
+
+
+def test_injury_adds_the_trauma_and_fracture_questions():
+    codes = {q.code for q in open_questions(Case(regions=("ankle",), cause="injury"))}
+    assert {"trauma", "fracture"} <= codes
+    follow_up = Case(regions=("ankle",), cause="injury", findings=frozenset({"major_mechanism"}))
+    assert "trauma_effects" in {q.code for q in open_questions(follow_up)}
+
+
+def test_answered_questions_are_not_asked_again():
+    case = Case(regions=("calf",), answered=frozenset({"embolism"}))
+    assert "embolism" not in {q.code for q in open_questions(case)}
+
+
+def test_an_emergency_ends_the_interview_at_once():
+    case = Case(regions=("jaw",), findings=frozenset({"breathless"}))
+    assert questions_to_ask(case) == []
+
+
+def test_an_urgent_flag_leaves_only_the_open_emergency_questions():
+    case = Case(regions=("calf",), findings=frozenset({"swelling"}))
+    assert questions_to_ask(case) == ["screen_embolism"]
+    answered = Case(regions=("calf",), findings=frozenset({"swelling"}), answered=frozenset({"embolism"}))
+    assert questions_to_ask(answered) == []
+
+
+def test_a_complete_case_is_ready_to_decide():
+    done = frozenset(q.code for q in questions())
+    case = Case(regions=("calf",), cause="overuse", days=2, intensity=3, answered=done)
+    assert questions_to_ask(case) == []
+
+
+def test_every_screening_question_has_a_domain_question_and_slot():
+    import yaml
+
+    domain = yaml.safe_load(open("bot/domain/screening.yml"))
+    for question in questions():
+        assert question.slot in domain["slots"]
+        assert f"utter_ask_{question.slot}" in domain["responses"]
