@@ -1,5 +1,8 @@
 """The interview asks only what it does not know, screens by region, and stops for emergencies."""
 
+import yaml
+
+from actions.settings import PROJECT_ROOT
 from actions.triage.case import Case
 from actions.triage.interview import questions_to_ask
 from actions.triage.screening import open_questions, questions
@@ -56,7 +59,9 @@ def test_an_emergency_ends_the_interview_at_once():
 def test_an_urgent_flag_leaves_only_the_open_emergency_questions():
     case = Case(regions=("calf",), findings=frozenset({"swelling"}))
     assert questions_to_ask(case) == ["screen_embolism"]
-    answered = Case(regions=("calf",), findings=frozenset({"swelling"}), answered=frozenset({"embolism"}))
+    answered = Case(
+        regions=("calf",), findings=frozenset({"swelling"}), answered=frozenset({"embolism"})
+    )
     assert questions_to_ask(answered) == []
 
 
@@ -67,9 +72,7 @@ def test_a_complete_case_is_ready_to_decide():
 
 
 def test_every_screening_question_has_a_domain_question_and_slot():
-    import yaml
-
-    domain = yaml.safe_load(open("bot/domain/screening.yml"))
+    domain = yaml.safe_load((PROJECT_ROOT / "bot" / "domain" / "screening.yml").read_text())
     for question in questions():
         assert question.slot in domain["slots"]
         assert f"utter_ask_{question.slot}" in domain["responses"]

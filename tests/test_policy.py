@@ -23,8 +23,11 @@ RULES = [
     ("heart_attack", "emergency", case(regions=("upper_arm",), findings={"exertional"})),
     ("heart_attack", "emergency", case(regions=("neck_side",), findings={"cardiac_signs"})),
     ("heart_attack", "emergency", case(regions=("calf",), findings={"chest_pain", "nausea"})),
-    ("chest_pain_breathless", "emergency",
-     case(regions=("chest",), cause="overuse", findings={"breathless"})),
+    (
+        "chest_pain_breathless",
+        "emergency",
+        case(regions=("chest",), cause="overuse", findings={"breathless"}),
+    ),
     ("stroke", "emergency", case(regions=("head_temple",), findings={"speech_trouble"})),
     ("stroke", "emergency", case(findings={"stroke_signs"})),
     ("thunderclap_headache", "emergency", case(regions=("head_back",), findings={"thunderclap"})),
@@ -33,17 +36,34 @@ RULES = [
     ("meningitis", "emergency", case(regions=("neck_back",), findings={"fever", "stiff_neck"})),
     ("meningitis", "emergency", case(regions=("head_top",), findings={"meningitis_signs"})),
     ("pulmonary_embolism", "emergency", case(regions=("calf",), findings={"breathless"})),
-    ("major_trauma", "emergency",
-     case(regions=("neck_back",), cause="injury", findings={"major_mechanism", "numbness"})),
-    ("major_trauma", "emergency",
-     case(regions=("thigh_front",), cause="injury", intensity=9, findings={"major_mechanism"})),
+    (
+        "major_trauma",
+        "emergency",
+        case(regions=("neck_back",), cause="injury", findings={"major_mechanism", "numbness"}),
+    ),
+    (
+        "major_trauma",
+        "emergency",
+        case(regions=("thigh_front",), cause="injury", intensity=9, findings={"major_mechanism"}),
+    ),
     ("deep_vein_thrombosis", "urgent", case(regions=("calf",), findings={"swelling"})),
     ("deep_vein_thrombosis", "urgent", case(regions=("calf",), findings={"dvt_signs"})),
     ("fever_with_spinal_pain", "urgent", case(regions=("low_back",), findings={"fever"})),
-    ("possible_fracture", "urgent",
-     case(regions=("ankle",), cause="injury", findings={"cannot_bear_weight"})),
-    ("giant_cell_arteritis", "urgent", case(regions=("head_temple",), findings={"arteritis_signs"})),
-    ("progressive_weakness", "urgent", case(regions=("forearm",), findings={"progressive_weakness"})),
+    (
+        "possible_fracture",
+        "urgent",
+        case(regions=("ankle",), cause="injury", findings={"cannot_bear_weight"}),
+    ),
+    (
+        "giant_cell_arteritis",
+        "urgent",
+        case(regions=("head_temple",), findings={"arteritis_signs"}),
+    ),
+    (
+        "progressive_weakness",
+        "urgent",
+        case(regions=("forearm",), findings={"progressive_weakness"}),
+    ),
     ("serious_back_pain", "urgent", case(regions=("low_back",), findings={"night_pain"})),
     ("hot_swollen_joint", "urgent", case(regions=("knee_front",), findings={"hot_joint"})),
     ("numbness_tingling", "doctor", case(findings={"numbness"})),
@@ -122,9 +142,7 @@ def test_a_broken_policy_file_is_refused(tmp_path):
     broken = tmp_path / "policy.yml"
     broken.write_text(
         "groups:\n"
-        + "".join(
-            f"  - level: {level}\n    rules: []\n" for level in LEVELS[:-1]
-        )
+        + "".join(f"  - level: {level}\n    rules: []\n" for level in LEVELS[:-1])
         + "  - level: self_care\n    rules:\n      - {code: x, summary: x, when: {colour: red}}\n"
     )
     with pytest.raises(PolicyError, match="unknown condition 'colour'"):

@@ -25,9 +25,7 @@ def _openings() -> list[tuple[str, Answer | None]]:
     return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
 
 
-def read_answer(
-    text: str, named_symptom: bool = False, intent: str | None = None
-) -> Answer:
+def read_answer(text: str, named_symptom: bool = False, intent: str | None = None) -> Answer:
     """Read a reply to a yes/no question.
 
     The opening words decide when they are a yes, a no or an "I'm not sure" (unclear).

@@ -10,7 +10,9 @@ import dateparser
 
 from actions.reading.vocabulary import normalise, phrase_pattern, readings
 
-_SINCE = re.compile(r"\b(?:since|from|started on|began on|on)\s+(?:last\s+)?([a-z0-9][a-z0-9 ,./-]{1,30})")
+_SINCE = re.compile(
+    r"\b(?:since|from|started on|began on|on)\s+(?:last\s+)?([a-z0-9][a-z0-9 ,./-]{1,30})"
+)
 _AGE = re.compile(r"\b\d+\s*(?:years?|yrs?)\s*old\b")
 
 

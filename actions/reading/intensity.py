@@ -8,7 +8,9 @@ from functools import cache
 from actions.reading.vocabulary import normalise, phrase_pattern, readings
 
 _OUT_OF_TEN = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:/|out of|of)\s*10\b")
-_NUMBER = re.compile(r"(?<![\d.])(-?\d+(?:\.\d+)?)(?![\d.]|\s*(?:%|days?|weeks?|months?|years?|hours?))")
+_NUMBER = re.compile(
+    r"(?<![\d.])(-?\d+(?:\.\d+)?)(?![\d.]|\s*(?:%|days?|weeks?|months?|years?|hours?))"
+)
 
 
 @cache

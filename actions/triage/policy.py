@@ -48,7 +48,7 @@ class Decision:
 def _condition(spec: Mapping[str, Any], where: str) -> Callable[[Case], bool]:
     if not isinstance(spec, Mapping) or len(spec) != 1:
         raise PolicyError(f"{where}: a condition is a mapping with exactly one key, got {spec!r}")
-    (kind, arg), = spec.items()
+    ((kind, arg),) = spec.items()
     if kind in ("all", "any"):
         parts = [_condition(part, f"{where}.{kind}[{i}]") for i, part in enumerate(arg)]
         combine = all if kind == "all" else any
