@@ -1,0 +1,1 @@
+"""The trigger point knowledge base: referral patterns in SQL, and the `rank` query."""

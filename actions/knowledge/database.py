@@ -1,0 +1,20 @@
+"""The engine and sessions of KnotBot's database (SQLite by default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.settings import database_url
+
+
+@cache
+def engine(url: str | None = None) -> Engine:
+    return create_engine(url or database_url(), future=True, pool_pre_ping=True)
+
+
+def session(url: str | None = None) -> Session:
+    return sessionmaker(engine(url), future=True, expire_on_commit=False)()
