@@ -126,6 +126,8 @@ def test_an_answer_that_names_the_symptom_is_yes():
     assert read_answer("I've had a temperature of 38.5", named_symptom=True) is Answer.YES
 
 
-def test_the_intent_decides_last():
+def test_buttons_are_read_by_their_intent_typed_text_by_its_words():
     assert read_answer("/affirm", intent="affirm") is Answer.YES
     assert read_answer("/deny", intent="deny") is Answer.NO
+    assert read_answer("purple", intent="affirm") is Answer.UNCLEAR
+    assert read_answer("purple", intent="deny") is Answer.UNCLEAR

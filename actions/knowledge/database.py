@@ -11,9 +11,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions.settings import database_url
 
 
-@cache
 def engine(url: str | None = None) -> Engine:
-    return create_engine(url or database_url(), future=True, pool_pre_ping=True)
+    """The engine for `url`, or for DATABASE_URL as it is now; one per URL per process."""
+    return _engine(url or database_url())
+
+
+@cache
+def _engine(url: str) -> Engine:
+    return create_engine(url, future=True, pool_pre_ping=True)
 
 
 def session(url: str | None = None) -> Session:

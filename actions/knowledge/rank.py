@@ -7,7 +7,10 @@ The score of a muscle adds, for each of the person's regions it refers pain to:
 then multiplies by 1.25 for every further region it covers (one muscle explaining
 several regions is likelier than several muscles), and adds
   1.5  when the person's cause is one that often activates the muscle
-  1.5  when the person reports a symptom the muscle is known for (numbness, ...)
+  6    when the person reports a symptom the muscle is known for (numbness, ...): as much
+       as two primary referrals, because referral zones overlap widely while a symptom
+       like numbness points at the few muscles that can press on a nerve (scalenes,
+       pectoralis minor)
 Ties go to the muscle listed first for the first region, then to the code, so the
 same question always gets the same answer.
 """
@@ -24,7 +27,8 @@ from actions.knowledge.schema import Muscle, Referral, Region
 
 PRIMARY, SECONDARY = 3.0, 1.0
 EXTRA_REGION_FACTOR = 1.25
-CAUSE_BONUS = SYMPTOM_BONUS = 1.5
+CAUSE_BONUS = 1.5
+SYMPTOM_BONUS = 2 * PRIMARY
 
 
 @dataclass(frozen=True)

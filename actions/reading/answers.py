@@ -28,11 +28,15 @@ def _openings() -> list[tuple[str, Answer | None]]:
 def read_answer(text: str, named_symptom: bool = False, intent: str | None = None) -> Answer:
     """Read a reply to a yes/no question.
 
-    The opening words decide when they are a yes, a no or an "I'm not sure" (unclear).
-    Otherwise a reply that names the symptom asked about is a yes ("I've had a
-    temperature"), one with a negation is a no ("there's none of that"), and last the
-    NLU intent (affirm / deny) decides. Anything else is unclear.
+    A button's payload ("/affirm", "/deny") is read by its intent. Typed text is read by
+    its words alone, never by a guessed intent, so that nothing but a clear "no" rules a
+    red flag out: the opening words decide when they are a yes, a no or an "I'm not sure"
+    (unclear); otherwise a reply that names the symptom asked about is a yes ("I've had
+    a temperature"), and one with a negation is a no ("there's none of that"). Anything
+    else is unclear.
     """
+    if text.startswith("/"):
+        return {"affirm": Answer.YES, "deny": Answer.NO}.get(intent or "", Answer.UNCLEAR)
     clean = re.sub(r"[^\w' ]+", " ", text.lower().replace("\u2019", "'"))
     clean = re.sub(r"\s+", " ", clean).strip()
     for phrase, kind in _openings():
@@ -41,9 +45,5 @@ def read_answer(text: str, named_symptom: bool = False, intent: str | None = Non
     if named_symptom:
         return Answer.YES
     if _NEGATION.search(clean):
-        return Answer.NO
-    if intent == "affirm":
-        return Answer.YES
-    if intent == "deny":
         return Answer.NO
     return Answer.UNCLEAR

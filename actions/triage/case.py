@@ -11,6 +11,9 @@ SIDES = ("left", "right", "both", "center")
 @dataclass(frozen=True)
 class Case:
     regions: tuple[str, ...] = ()
+    maybe_regions: tuple[str, ...] = ()
+    """The parts a vague word ("my back") may mean, until the person says which. The
+    red-flag rules count them: back pain with bladder loss is never waved through."""
     side: str | None = None
     cause: str | None = None
     days: float | None = None
@@ -18,3 +21,7 @@ class Case:
     findings: frozenset[str] = field(default_factory=frozenset)
     answered: frozenset[str] = field(default_factory=frozenset)
     """Codes of the screening questions the person has answered."""
+
+    @property
+    def possible_regions(self) -> frozenset[str]:
+        return frozenset(self.regions) | frozenset(self.maybe_regions)

@@ -60,7 +60,7 @@ def _condition(spec: Mapping[str, Any], where: str) -> Callable[[Case], bool]:
         return lambda case: bool(wanted & case.findings)
     if kind == "region_in":
         regions = frozenset(arg)
-        return lambda case: bool(regions.intersection(case.regions))
+        return lambda case: bool(regions & case.possible_regions)
     if kind == "cause":
         return lambda case: case.cause == arg
     if kind == "intensity_at_least":

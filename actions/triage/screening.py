@@ -37,7 +37,7 @@ class Question:
             return False
         if not self.requires <= case.findings:
             return False
-        by_region = self.regions is None or bool(self.regions.intersection(case.regions))
+        by_region = self.regions is None or bool(self.regions & case.possible_regions)
         return by_region or case.cause in self.causes or self.raised(case)
 
 

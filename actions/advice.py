@@ -1,0 +1,82 @@
+"""The end of the interview: the triage level and what to do, then the likely trigger points."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.knowledge.database import session
+from actions.knowledge.rank import rank
+from actions.settings import emergency_number
+from actions.tracker_state import case_from
+from actions.triage.policy import policy
+from actions.triage.reply import usual_places
+
+logger = logging.getLogger(__name__)
+
+LEVELS_WITH_TRIGGER_POINTS = ("doctor", "therapist", "self_care")
+"""Emergency and urgent advice says nothing else: no muscles, no self-care."""
+
+
+class ActionGiveTriageAdvice(Action):
+    def name(self) -> str:
+        return "action_give_triage_advice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        decision = policy().decide(case_from(tracker.slots))
+        dispatcher.utter_message(
+            response=f"utter_level_{decision.level}", emergency_number=emergency_number()
+        )
+        events = [SlotSet("triage_level", decision.level), SlotSet("red_flags", decision.red_flags)]
+        if not tracker.get_slot("pain_regions"):
+            # an emergency can end the interview before "which part of your back?"
+            places = usual_places(tracker.get_slot("vague_regions") or ())
+            events.append(SlotSet("pain_regions", places))
+        return events
+
+
+class ActionSuggestTriggerPoints(Action):
+    def name(self) -> str:
+        return "action_suggest_trigger_points"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        level = tracker.get_slot("triage_level")
+        if level not in LEVELS_WITH_TRIGGER_POINTS:
+            return []
+        case = case_from(tracker.slots)
+        try:
+            with session() as db:
+                muscles = rank(db, case.regions, case.cause, case.side, case.findings)
+        except SQLAlchemyError as error:
+            logger.error("Knowledge base lookup failed: %s", type(error).__name__)
+            dispatcher.utter_message(response="utter_knowledge_base_unavailable")
+            return []
+        for_doctor = level == "doctor"
+        dispatcher.utter_message(
+            response="utter_trigger_points_intro_doctor"
+            if for_doctor
+            else "utter_trigger_points_intro"
+        )
+        for number, muscle in enumerate(muscles, start=1):
+            dispatcher.utter_message(
+                response="utter_trigger_point_for_doctor" if for_doctor else "utter_trigger_point",
+                number=number,
+                name=muscle.name,
+                reason=muscle.reason,
+                location=muscle.location,
+                pressure=muscle.pressure,
+                stretch=muscle.stretch,
+            )
+        if not for_doctor:
+            dispatcher.utter_message(response="utter_self_care_general")
+        return [SlotSet("trigger_points", [m.code for m in muscles])]

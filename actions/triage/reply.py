@@ -1,0 +1,251 @@
+"""Reading one message of the interview into what it tells about the case.
+
+A message may answer the question asked and say more besides: "my left calf, since
+Monday, and I'm a bit short of breath" fills the region, the side and the duration, and
+reports a finding that the policy acts on at once. The NLU gives the message's intent and
+the lexicon's entities (region, vague region, cause, finding and side codes); numbers,
+durations and yes/no answers are read from the text here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
+from typing import Any
+
+import yaml
+
+from actions.reading.answers import Answer, read_answer
+from actions.reading.duration import read_days
+from actions.reading.intensity import read_intensity
+from actions.settings import DATA_DIR
+from actions.triage.case import Case
+from actions.triage.interview import CAUSE, DURATION, INTENSITY, REGIONS
+from actions.triage.screening import question_for_slot
+
+# Intents that are not answers: when nothing else could be read and the NLU is sure of
+# the intent, the bot answers it and asks its question again.
+ASIDE_CONFIDENCE = 0.8
+ASIDES = {
+    "greet": "utter_greet_short",
+    "bot_challenge": "utter_iamabot",
+    "ask_help": "utter_help",
+    "out_of_scope": "utter_out_of_scope_in_form",
+    "thank": "utter_welcome_in_form",
+    "goodbye": "utter_out_of_scope_in_form",
+}
+UNSURE_INTENTS = {"dont_know"}
+_HAS_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    intent: str | None = None
+    entities: tuple[Mapping[str, Any], ...] = ()
+    confidence: float = 0.0
+    """The NLU's confidence in the intent."""
+
+    @property
+    def aside(self) -> str | None:
+        """The response to an intent that is not an answer ("are you a bot?")."""
+        if self.confidence < ASIDE_CONFIDENCE:
+            return None
+        return ASIDES.get(self.intent or "")
+
+    def values(self, entity: str) -> list[str]:
+        """Codes of one kind of entity, in the order said, each once."""
+        found = [e["value"] for e in self.entities if e.get("entity") == entity]
+        return list(dict.fromkeys(found))
+
+    def has_role(self, entity: str, role: str) -> bool:
+        return any(e.get("entity") == entity and e.get("role") == role for e in self.entities)
+
+
+@dataclass
+class Interview:
+    """The case plus what the interview itself keeps: the vague region it asked about and
+    the questions that got an unclear answer once."""
+
+    case: Case
+    vague_regions: tuple[str, ...] = ()
+    unclear: frozenset[str] = frozenset()
+
+
+@dataclass
+class Reading:
+    """What one message changed, and what the bot should say about it."""
+
+    slots: dict[str, Any] = field(default_factory=dict)
+    responses: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class VagueRegion:
+    key: str
+    choices: tuple[str, ...]
+    default: str
+
+
+@cache
+def vague_regions() -> dict[str, VagueRegion]:
+    data = yaml.safe_load((DATA_DIR / "lexicon" / "regions.yml").read_text())
+    return {
+        key: VagueRegion(key, tuple(entry["choices"]), entry["default"])
+        for key, entry in (data.get("vague") or {}).items()
+    }
+
+
+def usual_places(keys: Iterable[str]) -> list[str]:
+    """What vague words like "my back" usually mean, when there is no time to ask."""
+    return list(dict.fromkeys(vague_regions()[k].default for k in keys if k in vague_regions()))
+
+
+@cache
+def cause_priority() -> list[str]:
+    data = yaml.safe_load((DATA_DIR / "lexicon" / "causes.yml").read_text())
+    return list(data["priority"])
+
+
+def read_message(
+    message: Message, requested: str | None, interview: Interview, today: date | None = None
+) -> Reading:
+    reading = Reading()
+    case = interview.case
+    findings = set(case.findings) | set(message.values("finding"))
+    if findings != set(case.findings):
+        reading.slots["findings"] = sorted(findings)
+    case = replace(case, findings=frozenset(findings))
+
+    answered = _read_regions(message, requested, interview, reading)
+    answered |= _read_side(message, case, reading)
+    answered |= _read_cause(message, requested, case, reading)
+    answered |= _read_number(
+        message,
+        requested,
+        DURATION,
+        case.days,
+        read_days(message.text, requested == DURATION, today),
+        "utter_did_not_understand_duration",
+        reading,
+    )
+    answered |= _read_number(
+        message,
+        requested,
+        INTENSITY,
+        case.intensity,
+        read_intensity(message.text, requested == INTENSITY),
+        "utter_did_not_understand_intensity",
+        reading,
+    )
+    if requested and requested.startswith("screen_"):
+        _read_screening(message, requested, interview, findings, reading)
+    elif requested and not answered and not reading.responses:
+        reading.responses.append(message.aside or "utter_did_not_understand")
+    return reading
+
+
+def _read_regions(
+    message: Message, requested: str | None, interview: Interview, reading: Reading
+) -> bool:
+    if interview.case.regions and requested != REGIONS:
+        return False
+    specific = message.values("body_region")
+    # "headaches at the back of my head": the vague word names the same place
+    vague = [
+        v
+        for v in message.values("vague_region")
+        if v in vague_regions() and not set(vague_regions()[v].choices) & set(specific)
+    ]
+    pending = [v for v in interview.vague_regions if v not in vague]
+    if specific:
+        # A vague word beside a precise place takes its usual meaning ("my neck and my
+        # little finger"); the answer to "which part?" settles where it is.
+        others = [] if interview.vague_regions else usual_places(vague)
+        reading.slots[REGIONS] = list(dict.fromkeys(specific + others))
+        reading.slots["vague_regions"] = None
+        return True
+    if vague and interview.vague_regions:
+        # asked which part once already, and still vague: the usual meaning
+        reading.slots[REGIONS] = usual_places(vague + pending)
+        reading.slots["vague_regions"] = None
+        return True
+    if vague:
+        reading.slots["vague_regions"] = vague
+        return True
+    if requested == REGIONS and interview.vague_regions:
+        # "I don't know", or a place we don't know, in reply to "which part?"
+        reading.slots[REGIONS] = usual_places(interview.vague_regions)
+        reading.slots["vague_regions"] = None
+        return True
+    return False
+
+
+def _read_side(message: Message, case: Case, reading: Reading) -> bool:
+    sides = set(message.values("side"))
+    if message.has_role("body_region", "both_sides") or {"left", "right"} <= sides:
+        sides.add("both")
+    side = next((s for s in ("both", "left", "right", "center") if s in sides), None)
+    if side and (case.side is None or message.values("body_region")):
+        reading.slots["pain_side"] = side
+    return False
+
+
+def _read_cause(message: Message, requested: str | None, case: Case, reading: Reading) -> bool:
+    if case.cause is not None and requested != CAUSE:
+        return False
+    causes = message.values("cause")
+    cause = next((c for c in cause_priority() if c in causes), None)
+    if cause is None and requested == CAUSE:
+        if message.intent in UNSURE_INTENTS or message.intent == "deny":
+            cause = "unknown"
+        elif _HAS_WORDS.search(message.text) and not message.aside:
+            cause = "other"
+    if cause is None:
+        return False
+    reading.slots[CAUSE] = cause
+    return True
+
+
+def _read_number(
+    message: Message,
+    requested: str | None,
+    slot: str,
+    known: float | None,
+    value: float | None,
+    not_understood: str,
+    reading: Reading,
+) -> bool:
+    asked = requested == slot
+    if value is not None and (asked or known is None):
+        reading.slots[slot] = value
+        return True
+    if asked:
+        reading.responses.append(not_understood)
+    return False
+
+
+def _read_screening(
+    message: Message,
+    slot: str,
+    interview: Interview,
+    findings: Iterable[str],
+    reading: Reading,
+) -> None:
+    question = question_for_slot(slot)
+    if question is None:
+        return
+    named = bool(question.signs & set(message.values("finding")))
+    answer = read_answer(message.text, named_symptom=named, intent=message.intent)
+    if answer is Answer.UNCLEAR and slot not in interview.unclear:
+        reading.slots["unclear_questions"] = sorted(interview.unclear | {slot})
+        reading.responses.append("utter_need_yes_or_no")
+        return
+    # a second unclear answer counts as yes: the policy never guesses a red flag away
+    present = answer is not Answer.NO
+    reading.slots[slot] = "yes" if present else "no"
+    if present:
+        reading.slots["findings"] = sorted(set(findings) | question.on_yes)

@@ -1,0 +1,82 @@
+"""The triage interview as a Rasa form: which question comes next, and reading the replies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
+from rasa_sdk.types import DomainDict
+
+from actions.knowledge.seed import read_regions
+from actions.tracker_state import case_from, interview_from, message_from
+from actions.triage.interview import questions_to_ask
+from actions.triage.reply import read_message, vague_regions
+
+
+class ValidateTriageForm(FormValidationAction):
+    """Reads each message once into every slot it speaks to, then names the next question.
+
+    The SDK's default run keeps only the slots still to be asked; a reply here also
+    fills slots nobody asked for yet (a side, a finding), so all of them are kept.
+    """
+
+    def name(self) -> str:
+        return "validate_triage_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(events)
+        questions = await self.required_slots([], dispatcher, tracker, domain)
+        # None ends the form: nothing left to ask, or an emergency
+        return [*events, SlotSet(REQUESTED_SLOT, questions[0] if questions else None)]
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return questions_to_ask(case_from(tracker.slots))
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        reading = read_message(message_from(tracker), requested, interview_from(tracker.slots))
+        for response in reading.responses:
+            dispatcher.utter_message(response=response)
+        if requested and not reading.slots:
+            # Rasa rejects a form turn that sets no slot, and the reply above would be lost;
+            # setting the question's slot to what it was keeps the form asking it again.
+            reading.slots[requested] = tracker.get_slot(requested)
+        return [SlotSet(slot, value) for slot, value in reading.slots.items()]
+
+
+class ActionAskPainRegions(Action):
+    """Where does it hurt, or, after a vague word like "my back", which part of it."""
+
+    def name(self) -> str:
+        return "action_ask_pain_regions"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        vague = tracker.get_slot("vague_regions") or []
+        if not vague or vague[0] not in vague_regions():
+            dispatcher.utter_message(response="utter_ask_pain_regions")
+            return []
+        labels = read_regions()
+        buttons = [
+            {"title": labels[code], "payload": f'/inform{{"body_region": "{code}"}}'}
+            for code in vague_regions()[vague[0]].choices
+        ]
+        dispatcher.utter_message(
+            response="utter_ask_which_part", buttons=buttons, place=vague[0].replace("_", " ")
+        )
+        return []

@@ -1,0 +1,1 @@
+"""The KnotBot Rasa assistant: its command line, NLU components and, later, channels."""

@@ -1,0 +1,247 @@
+"""`knotbot`: build, train, run and talk to the assistant.
+
+knotbot lexicon      build the spaCy lexicon pipeline from data/lexicon
+knotbot kb load      load the trigger point knowledge base into the database
+knotbot train        train the Rasa model, only when config or data changed
+knotbot run          all of the above, then the action server and the Rasa server
+knotbot chat         talk to the running assistant in the terminal
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shlex
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from actions.settings import DATA_DIR, PROJECT_ROOT, database_url
+
+BOT_DIR = PROJECT_ROOT / "bot"
+MODELS_DIR = PROJECT_ROOT / "models"
+LEXICON_PIPELINE = MODELS_DIR / "spacy" / "knotbot-lexicon"
+TRAINING_INPUTS = [
+    BOT_DIR / "config.yml",
+    BOT_DIR / "domain",
+    DATA_DIR / "nlu",
+    DATA_DIR / "rules",
+    DATA_DIR / "stories",
+    DATA_DIR / "lexicon",
+    BOT_DIR / "nlu",
+]
+RASA_PORT, ACTIONS_PORT = 5005, 5055
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def build_lexicon() -> Path:
+    from bot.nlu import lexicon
+
+    path, count = lexicon.build(DATA_DIR / "lexicon", LEXICON_PIPELINE)
+    say(f"Lexicon pipeline with {count} patterns saved to {path.relative_to(PROJECT_ROOT)}")
+    return path
+
+
+def load_knowledge_base(url: str | None = None) -> None:
+    from actions.knowledge.database import engine
+    from actions.knowledge.seed import load
+
+    url = url or database_url()
+    count = load(engine(url))
+    say(f"Knowledge base loaded: {count} muscles into {_safe_url(url)}")
+
+
+def training_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for root in TRAINING_INPUTS:
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def model_path() -> Path:
+    return MODELS_DIR / f"knotbot-{training_fingerprint()}.tar.gz"
+
+
+def train(force: bool = False) -> Path:
+    build_lexicon()
+    model = model_path()
+    if model.exists() and not force:
+        say(f"Model {model.name} matches the current config and data: no training needed")
+        return model
+    say(f"Training {model.name} (about two minutes on two cores)")
+    _rasa(
+        "train",
+        "--config",
+        "bot/config.yml",
+        "--domain",
+        "bot/domain",
+        "--data",
+        "data/nlu",
+        "data/rules",
+        "data/stories",
+        "--out",
+        str(MODELS_DIR),
+        "--fixed-model-name",
+        model.name.removesuffix(".tar.gz"),
+        "--force",
+    )
+    return model
+
+
+def _rasa(*args: str) -> None:
+    result = subprocess.run([_bin("rasa"), *args], cwd=PROJECT_ROOT, check=False)
+    if result.returncode:
+        sys.exit(f"knotbot: 'rasa {args[0]}' failed (exit {result.returncode}); see above.")
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+def server_commands(
+    model: Path, rasa_port: int = RASA_PORT, actions_port: int = ACTIONS_PORT
+) -> dict[str, list[str]]:
+    """The action server's and the Rasa server's command lines."""
+    token = os.environ.get("KNOTBOT_API_TOKEN")
+    rasa = [
+        _bin("rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        "bot/endpoints.yml",
+        "--credentials",
+        "bot/credentials.yml",
+        "--enable-api",
+        "--cors",
+        "*",
+        "--interface",
+        "0.0.0.0" if token else "127.0.0.1",
+        "--port",
+        str(rasa_port),
+    ]
+    if token:
+        rasa += ["--auth-token", token]
+    actions = [_bin("rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)]
+    return {"actions": actions, "rasa": rasa}
+
+
+def server_environment(actions_port: int = ACTIONS_PORT) -> dict[str, str]:
+    return {
+        **os.environ,
+        "KNOTBOT_ACTION_ENDPOINT": f"http://127.0.0.1:{actions_port}/webhook",
+        "DATABASE_URL": database_url(),
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def run() -> None:
+    from honcho.manager import Manager
+
+    load_knowledge_base()
+    model = train()
+    manager = Manager()
+    env = server_environment()
+    for name, command in server_commands(model).items():
+        manager.add_process(name, shlex.join(command), env=env, cwd=str(PROJECT_ROOT))
+    threading.Thread(target=_announce_when_ready, daemon=True).start()
+    manager.loop()
+    sys.exit(manager.returncode)
+
+
+def _announce_when_ready(timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{RASA_PORT}/", timeout=2).raise_for_status()
+        except requests.RequestException:
+            time.sleep(2)
+            continue
+        say(
+            "KnotBot is ready. Chat in this terminal with `make chat`, or POST to "
+            f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook "
+            '({"sender": "me", "message": "hello"}). Ctrl-C stops everything.'
+        )
+        return
+
+
+def chat(url: str) -> None:
+    sender = f"terminal-{os.getpid()}"
+    print("Talk to KnotBot (Ctrl-D to leave). Type a number to press a button.")
+    buttons: list[dict[str, str]] = []
+    while True:
+        try:
+            text = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
+        if text.isdigit() and 0 < int(text) <= len(buttons):
+            text = buttons[int(text) - 1]["payload"]
+        try:
+            reply = requests.post(
+                f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+            )
+            reply.raise_for_status()
+        except requests.RequestException as error:
+            print(f"Cannot reach KnotBot at {url} ({error}). Is `make run` running?")
+            continue
+        buttons = []
+        for message in reply.json():
+            if message.get("text"):
+                print(f"bot> {message['text']}")
+            for button in message.get("buttons") or []:
+                buttons.append(button)
+                print(f"     [{len(buttons)}] {button['title']}")
+            if message.get("custom"):
+                print(f"bot> {json.dumps(message['custom'])}")
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password, fit for the terminal."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="knotbot", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("lexicon", help="build the spaCy lexicon pipeline")
+    kb = commands.add_parser("kb", help="the knowledge base")
+    kb.add_argument("action", choices=["load"])
+    kb.add_argument("--database-url", help="SQLAlchemy URL (default: DATABASE_URL or SQLite)")
+    train_parser = commands.add_parser("train", help="train when config or data changed")
+    train_parser.add_argument("--force", action="store_true", help="train even when unchanged")
+    commands.add_parser("run", help="load, train when needed, start both servers")
+    chat_parser = commands.add_parser("chat", help="talk to the running assistant")
+    chat_parser.add_argument("--url", default=f"http://127.0.0.1:{RASA_PORT}")
+    args = parser.parse_args(argv)
+
+    os.chdir(PROJECT_ROOT)
+    if args.command == "lexicon":
+        build_lexicon()
+    elif args.command == "kb":
+        load_knowledge_base(args.database_url)
+    elif args.command == "train":
+        train(force=args.force)
+    elif args.command == "run":
+        run()
+    elif args.command == "chat":
+        chat(args.url.rstrip("/"))
+
+
+if __name__ == "__main__":
+    main()

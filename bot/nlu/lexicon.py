@@ -1,0 +1,144 @@
+"""The lexicon's spaCy pipeline, built from the vocabulary files in data/lexicon.
+
+`spacy.blank("en")` plus an entity ruler with one token pattern per term. Each pattern's
+label is the kind of entity and its id the canonical code (a region code from
+data/regions.yml, a cause, a finding of the triage policy, a side). The saved pipeline is
+what Rasa's SpacyNLP loads; bot/nlu/extractor.py turns its entities into Rasa entities.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import spacy
+import yaml
+from spacy.language import Language
+
+# Words people put inside a place name without changing the place:
+# "top of my right shoulder" is "top of shoulder".
+FILLERS = ["my", "the", "your", "his", "her", "a", "an", "both", "either", "left", "right"]
+
+# Labels of the ruler's entities, and the Rasa entity each one becomes.
+REGION, REGION_PLURAL, VAGUE, CAUSE, FINDING, SIDE = (
+    "REGION",
+    "REGION_PLURAL",
+    "VAGUE_REGION",
+    "CAUSE",
+    "FINDING",
+    "SIDE",
+)
+
+
+class LexiconError(ValueError):
+    """A vocabulary file is not valid; the message names the file and the term."""
+
+
+def read(lexicon_dir: Path) -> dict[str, Any]:
+    def load(name: str) -> dict[str, Any]:
+        path = lexicon_dir / name
+        try:
+            return yaml.safe_load(path.read_text())
+        except (OSError, yaml.YAMLError) as error:
+            raise LexiconError(f"{path}: {error}") from error
+
+    return {
+        "regions": load("regions.yml"),
+        "causes": load("causes.yml"),
+        "findings": load("findings.yml"),
+        "sides": load("sides.yml"),
+    }
+
+
+def entries(lexicon: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(label, id, term) for every term of every vocabulary file."""
+    for code, region in lexicon["regions"]["regions"].items():
+        for term in region.get("terms") or []:
+            yield REGION, code, term
+        for term in region.get("plural") or []:
+            yield REGION_PLURAL, code, term
+    for key, vague in (lexicon["regions"].get("vague") or {}).items():
+        for term in vague["terms"]:
+            yield VAGUE, key, term
+    for cause, terms in lexicon["causes"]["causes"].items():
+        for term in terms:
+            yield CAUSE, cause, term
+    for code, finding in lexicon["findings"]["findings"].items():
+        for term in finding["terms"]:
+            yield FINDING, code, term
+    for side, terms in lexicon["sides"]["sides"].items():
+        for term in terms:
+            yield SIDE, side, term
+
+
+def token_pattern(words: list[str]) -> list[dict[str, Any]]:
+    """A term's words, with optional filler words allowed between them."""
+    pattern: list[dict[str, Any]] = []
+    for i, word in enumerate(words):
+        if i:
+            pattern.append({"LOWER": {"IN": FILLERS}, "OP": "*"})
+        pattern.append({"LOWER": word})
+    return pattern
+
+
+def patterns(lexicon: dict[str, Any], nlp: Language) -> list[dict[str, Any]]:
+    seen: dict[tuple[str, ...], tuple[str, str]] = {}
+    result = []
+    for label, code, term in entries(lexicon):
+        words = tuple(t.lower_ for t in nlp.make_doc(str(term).lower()) if not t.is_space)
+        if not words:
+            continue
+        if words in seen and seen[words] != (label, code):
+            other = seen[words]
+            raise LexiconError(
+                f"data/lexicon: the term {term!r} is both {other[0]}={other[1]} and {label}={code}"
+            )
+        seen[words] = (label, code)
+        pattern = token_pattern(list(words)) if len(words) > 1 else [{"LOWER": words[0]}]
+        result.append({"label": label, "id": code, "pattern": pattern})
+    return result
+
+
+def build(lexicon_dir: Path, out_dir: Path) -> tuple[Path, int]:
+    """Build and save the pipeline; returns its path and the number of patterns."""
+    lexicon = read(lexicon_dir)
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
+    found = patterns(lexicon, nlp)
+    ruler.add_patterns(found)
+    nlp.meta["name"] = "knotbot_lexicon"
+    nlp.meta["description"] = "KnotBot's body-region, cause, finding and side vocabulary"
+    nlp.meta["knotbot"] = {
+        "negation_cues": lexicon["findings"].get("negation_cues") or [],
+        "finding_regions": {
+            code: finding["region"]
+            for code, finding in lexicon["findings"]["findings"].items()
+            if finding.get("region")
+        },
+        "sides": {
+            word: side for side, words in lexicon["sides"]["sides"].items() for word in words
+        },
+        "fingerprint": fingerprint(found, lexicon),
+    }
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out_dir)
+    return out_dir, len(found)
+
+
+def fingerprint(found: list[dict[str, Any]], lexicon: dict[str, Any]) -> str:
+    blob = json.dumps([found, lexicon["findings"], lexicon["sides"]], sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def saved_fingerprint(pipeline_dir: Path) -> str | None:
+    """The fingerprint of a saved pipeline's vocabulary, None when it is not built."""
+    meta = pipeline_dir / "meta.json"
+    if not meta.exists():
+        return None
+    return json.loads(meta.read_text()).get("knotbot", {}).get("fingerprint")

@@ -1,0 +1,130 @@
+"""Shared fixtures: a loaded knowledge base, and the real servers for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from actions.knowledge.database import engine
+from actions.knowledge.seed import load
+from actions.settings import PROJECT_ROOT
+from bot import cli
+
+SHARED = PROJECT_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def kb_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'knotbot.db'}"
+    load(engine(url))
+    return url
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"{url} exited with {process.returncode}:\n{log.read_text()[-3000:]}"
+            )
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} did not come up in {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+@dataclass
+class Bot:
+    """The running assistant, reached over its public REST and tracker API."""
+
+    url: str
+    logs: list[Path]
+
+    def send(self, sender: str, text: str) -> list[dict]:
+        reply = requests.post(
+            f"{self.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=60,
+        )
+        reply.raise_for_status()
+        return reply.json()
+
+    def slots(self, sender: str) -> dict:
+        reply = requests.get(f"{self.url}/conversations/{sender}/tracker", timeout=30)
+        reply.raise_for_status()
+        return reply.json()["slots"]
+
+    def talk(self, *texts: str) -> tuple[str, list[list[dict]]]:
+        """A new conversation: send each text in turn; returns the sender and the replies."""
+        sender = f"test-{uuid.uuid4().hex[:10]}"
+        return sender, [self.send(sender, text) for text in texts]
+
+
+@pytest.fixture(scope="session")
+def bot(kb_url, tmp_path_factory) -> Iterator[Bot]:
+    model = cli.model_path()
+    if not model.exists():
+        model = cli.train()
+    logs_dir = tmp_path_factory.mktemp("logs")
+    rasa_port, actions_port = free_port(), free_port()
+    env = {**cli.server_environment(actions_port), "DATABASE_URL": kb_url}
+    env.pop("KNOTBOT_API_TOKEN", None)
+    processes = []
+    logs = []
+    try:
+        for name, command in cli.server_commands(model, rasa_port, actions_port).items():
+            log = logs_dir / f"{name}.log"
+            logs.append(log)
+            processes.append(
+                (
+                    name,
+                    subprocess.Popen(
+                        command,
+                        cwd=PROJECT_ROOT,
+                        env=env,
+                        stdout=log.open("w"),
+                        stderr=subprocess.STDOUT,
+                    ),
+                    log,
+                )
+            )
+        health = {
+            "actions": f"http://127.0.0.1:{actions_port}/health",
+            "rasa": f"http://127.0.0.1:{rasa_port}/",
+        }
+        for name, process, log in processes:
+            wait_until_up(health[name], process, log)
+        yield Bot(url=f"http://127.0.0.1:{rasa_port}", logs=logs)
+    finally:
+        for _, process, _ in processes:
+            process.terminate()
+        for _, process, _ in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def texts(messages: list[dict]) -> str:
+    return " ".join(m.get("text") or "" for m in messages)
+
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -1,0 +1,160 @@
+"""Whole conversations with the real action server and Rasa server, over the REST webhook."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import SHARED, texts
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_greeting_gets_an_introduction_and_the_first_question(bot):
+    _, (reply,) = bot.talk("hello")
+    said = texts(reply)
+    assert "KnotBot" in said and "not a diagnosis" in said
+    assert "Where does it hurt?" in said
+
+
+def test_the_first_message_fills_what_it_says_and_is_not_asked_again(bot):
+    sender, (reply,) = bot.talk(
+        "I have a sore knot on top of my right shoulder from working on my laptop"
+    )
+    slots = bot.slots(sender)
+    assert slots["pain_regions"] == ["shoulder_top"]
+    assert slots["pain_side"] == "right"
+    assert slots["pain_cause"] == "posture"
+    assert "How long" in texts(reply)
+
+
+def test_a_mild_recent_knot_gets_self_care_and_three_trigger_points(bot):
+    sender, replies = bot.talk(
+        "I've had a knot between my shoulder blades since I started working from home",
+        "4 days",
+        "3",
+        *["no"] * 6,
+    )
+    slots = bot.slots(sender)
+    assert slots["pain_regions"] == ["upper_back"]
+    assert slots["pain_cause"] == "posture"
+    assert slots["pain_duration_days"] == 4
+    assert slots["pain_intensity"] == 3
+    assert slots["triage_level"] == "self_care"
+    assert slots["red_flags"] == []
+    assert len(slots["trigger_points"]) == 3
+    said = " ".join(texts(r) for r in replies)
+    assert "Pressure:" in said and "stretch" in said
+    assert "not a diagnosis" in said
+
+
+def test_an_emergency_in_the_first_message_says_call_now_and_nothing_else(bot):
+    sender, (reply,) = bot.talk("my jaw and upper back hurt and I feel short of breath and clammy")
+    slots = bot.slots(sender)
+    assert slots["triage_level"] == "emergency"
+    assert "heart_attack" in slots["red_flags"]
+    said = texts(reply)
+    assert "911" in said
+    assert "Pressure" not in said and not slots["trigger_points"]
+
+
+def test_a_red_flag_mentioned_mid_interview_is_acted_on_at_once(bot):
+    sender, replies = bot.talk("my left calf aches", "from running, but now I'm short of breath")
+    slots = bot.slots(sender)
+    assert slots["triage_level"] == "emergency"
+    assert "pulmonary_embolism" in slots["red_flags"]
+    assert "911" in texts(replies[-1])
+
+
+def test_a_swollen_calf_is_urgent_after_the_embolism_question(bot):
+    sender, replies = bot.talk("one calf is swollen and tender since my knee surgery")
+    assert "shortness of breath" in texts(replies[0])
+    bot.send(sender, "no")
+    slots = bot.slots(sender)
+    assert slots["triage_level"] == "urgent"
+    assert "deep_vein_thrombosis" in slots["red_flags"]
+    assert not slots["trigger_points"]
+
+
+def test_a_vague_place_gets_buttons_for_its_parts(bot):
+    sender, (reply,) = bot.talk("my back hurts")
+    buttons = [b for m in reply for b in m.get("buttons") or []]
+    titles = [b["title"] for b in buttons]
+    assert "Lower back" in titles and "Upper back, between the shoulder blades" in titles
+    payload = next(b["payload"] for b in buttons if b["title"] == "Lower back")
+    bot.send(sender, payload)
+    assert bot.slots(sender)["pain_regions"] == ["low_back"]
+
+
+def test_an_unclear_red_flag_answer_is_asked_again_then_counts_as_present(bot):
+    sender, replies = bot.talk("a knot in my left calf from running", "2 days", "3")
+    question = texts(replies[-1])
+    assert "?" in question
+    first = bot.send(sender, "purple")
+    assert "clear yes or no" in texts(first)
+    bot.send(sender, "banana")
+    slots = bot.slots(sender)
+    assert slots["triage_level"] == "emergency"  # the first calf question is the embolism one
+
+
+def test_unreadable_answers_are_asked_again(bot):
+    sender, replies = bot.talk("my right heel hurts after running", "purple", "10 days", "eleven")
+    assert "how long" in texts(replies[1]).lower()
+    assert "0 to 10" in texts(replies[3])
+    assert bot.slots(sender)["pain_intensity"] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "🙂🙂🙂",
+        "x" * 10_000,
+        "¿Dónde está la biblioteca?",
+        "what's the weather like?",
+        '{"sender": "x"}',
+        "'; DROP TABLE events; --",
+    ],
+    ids=["empty", "blank", "emoji", "10k", "spanish", "off-topic", "json", "sql"],
+)
+def test_bad_input_gets_a_polite_reply_and_the_conversation_goes_on(bot, text):
+    sender, (reply,) = bot.talk(text)
+    assert texts(reply).strip(), "every message gets an answer"
+    after = bot.send(sender, "my left calf hurts")
+    assert texts(after).strip()
+    assert bot.slots(sender)["pain_regions"] == ["calf"]
+
+
+def test_what_people_type_is_not_logged(bot):
+    marker = "zebracrossing4711"
+    bot.talk(f"my lower back hurts since {marker} day", f"I think {marker} caused it")
+    for log in bot.logs:
+        assert marker not in log.read_text(), f"{log.name} contains what the person typed"
+
+
+@pytest.mark.skipif(not (SHARED / "tools" / "patient_sim.py").exists(), reason="no ../shared")
+def test_the_scripted_patients_reach_the_right_level(bot, tmp_path):
+    out = tmp_path / "sim.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(SHARED / "tools" / "patient_sim.py"),
+            "vignettes",
+            str(SHARED / "examples" / "vignettes.yml"),
+            "--url",
+            bot.url,
+            "--json",
+            str(out),
+        ],
+        check=True,
+        timeout=900,
+    )
+    summary = json.loads(out.read_text())["summary"]
+    assert summary["errors"] == 0
+    assert summary["under_triage"] == 0
+    assert summary["emergency_caught"] == summary["emergencies"]
+    assert summary["triage_exact"] * summary["cases"] >= 10

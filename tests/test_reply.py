@@ -1,0 +1,174 @@
+"""Reading one interview message into the case: places, side, cause, numbers, answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from actions.triage.case import Case
+from actions.triage.reply import Interview, Message, read_message
+
+TODAY = date(2026, 11, 24)
+
+
+def message(text: str, *entities: tuple[str, str], intent: str = "inform", **extra) -> Message:
+    found = [{"entity": kind, "value": value} for kind, value in entities]
+    return Message(text=text, intent=intent, entities=tuple(found), **extra)
+
+
+def read(msg: Message, requested: str | None = None, **state):
+    case = state.pop("case", Case())
+    return read_message(msg, requested, Interview(case=case, **state), today=TODAY)
+
+
+def test_the_opening_message_fills_everything_it_says():
+    reading = read(
+        message(
+            "my lower back on the left has ached for three weeks since I started a warehouse job",
+            ("body_region", "low_back"),
+            ("side", "left"),
+            ("cause", "overuse"),
+        )
+    )
+    assert reading.slots == {
+        "pain_regions": ["low_back"],
+        "vague_regions": None,
+        "pain_side": "left",
+        "pain_cause": "overuse",
+        "pain_duration_days": 21,
+    }
+    assert reading.responses == []
+
+
+def test_a_vague_place_alone_is_kept_to_ask_which_part():
+    reading = read(message("my back hurts", ("vague_region", "back")))
+    assert reading.slots == {"vague_regions": ["back"]}
+
+
+def test_the_answer_to_which_part_settles_the_place():
+    reading = read(
+        message(
+            "the back of my right shoulder", ("body_region", "shoulder_back"), ("side", "right")
+        ),
+        "pain_regions",
+        vague_regions=("shoulder", "back"),
+    )
+    assert reading.slots["pain_regions"] == ["shoulder_back"]
+    assert reading.slots["pain_side"] == "right"
+
+
+def test_still_vague_after_asking_takes_the_usual_meaning():
+    reading = read(
+        message("just my back", ("vague_region", "back")), "pain_regions", vague_regions=("back",)
+    )
+    assert reading.slots["pain_regions"] == ["low_back"]
+
+
+def test_a_vague_word_beside_a_precise_place_takes_its_usual_meaning():
+    reading = read(
+        message(
+            "neck pain and numb little finger",
+            ("vague_region", "neck"),
+            ("body_region", "fingers"),
+            ("finding", "numbness"),
+        )
+    )
+    assert reading.slots["pain_regions"] == ["fingers", "neck_back"]
+    assert reading.slots["findings"] == ["numbness"]
+
+
+def test_a_vague_word_for_the_same_place_is_dropped():
+    reading = read(
+        message(
+            "tension headaches at the back of my head",
+            ("vague_region", "head"),
+            ("body_region", "head_back"),
+        )
+    )
+    assert reading.slots["pain_regions"] == ["head_back"]
+
+
+def test_a_plural_place_means_both_sides():
+    msg = Message(
+        text="my calves cramp",
+        entities=({"entity": "body_region", "value": "calf", "role": "both_sides"},),
+    )
+    assert read(msg).slots["pain_side"] == "both"
+
+
+def test_the_strongest_cause_wins():
+    reading = read(
+        message(
+            "hiking in the heat and ran out of water",
+            ("cause", "overuse"),
+            ("cause", "dehydration"),
+        )
+    )
+    assert reading.slots["pain_cause"] == "dehydration"
+
+
+def test_a_cause_answer_we_cannot_place_is_other_and_not_sure_is_unknown():
+    assert read(message("I slept on a plane"), "pain_cause").slots["pain_cause"] == "other"
+    unsure = read(message("not sure", intent="dont_know"), "pain_cause")
+    assert unsure.slots["pain_cause"] == "unknown"
+
+
+def test_an_unreadable_number_is_said_and_not_stored():
+    reading = read(message("purple"), "pain_intensity")
+    assert "pain_intensity" not in reading.slots
+    assert reading.responses == ["utter_did_not_understand_intensity"]
+
+
+def test_a_number_answers_only_the_question_asked():
+    reading = read(message("7"), "pain_intensity")
+    assert reading.slots == {"pain_intensity": 7}
+
+
+def test_a_screening_yes_adds_its_finding():
+    case = Case(regions=("low_back",))
+    reading = read(
+        message("yes, I've had a temperature of 38.5", ("finding", "fever")),
+        "screen_fever",
+        case=case,
+    )
+    assert reading.slots["screen_fever"] == "yes"
+    assert "fever" in reading.slots["findings"]
+
+
+def test_a_reply_naming_the_symptom_is_a_yes():
+    reading = read(
+        message("my left calf is swollen and tender", ("finding", "swelling")),
+        "screen_dvt",
+        case=Case(regions=("calf",)),
+    )
+    assert reading.slots["screen_dvt"] == "yes"
+    assert "dvt_signs" in reading.slots["findings"]
+
+
+def test_an_unclear_answer_is_asked_again_once_then_counts_as_present():
+    first = read(message("purple"), "screen_cauda_equina", case=Case(regions=("low_back",)))
+    assert first.responses == ["utter_need_yes_or_no"]
+    assert first.slots == {"unclear_questions": ["screen_cauda_equina"]}
+    second = read(
+        message("banana"),
+        "screen_cauda_equina",
+        case=Case(regions=("low_back",)),
+        unclear=frozenset({"screen_cauda_equina"}),
+    )
+    assert second.slots["screen_cauda_equina"] == "yes"
+    assert "cauda_equina_signs" in second.slots["findings"]
+
+
+def test_a_question_about_the_bot_mid_interview_is_answered():
+    reading = read(message("are you a bot?", intent="bot_challenge", confidence=0.95), "pain_cause")
+    assert reading.responses == ["utter_iamabot"]
+    assert "pain_cause" not in reading.slots
+
+
+def test_a_volunteered_red_flag_is_kept_whatever_was_asked():
+    reading = read(
+        message("3 days, and I'm short of breath", ("finding", "breathless")),
+        "pain_duration_days",
+        case=Case(regions=("calf",)),
+    )
+    assert reading.slots["pain_duration_days"] == 3
+    assert reading.slots["findings"] == ["breathless"]
