@@ -144,7 +144,13 @@ def server_environment(actions_port: int = ACTIONS_PORT) -> dict[str, str]:
         **os.environ,
         "KNOTBOT_ACTION_ENDPOINT": f"http://127.0.0.1:{actions_port}/webhook",
         "DATABASE_URL": database_url(),
+        # the action server listens where rasa-sdk reads this; only Rasa calls it
+        "SANIC_HOST": "127.0.0.1",
         "PYTHONUNBUFFERED": "1",
+        # Rasa 3.6's dependencies warn about their own deprecations at every start
+        "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::PendingDeprecationWarning",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
     }
 
 

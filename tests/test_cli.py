@@ -1,0 +1,56 @@
+"""The knotbot command: training only when needed, and the terminal chat."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+
+KNOTBOT = str(Path(sys.executable).parent / "knotbot")
+
+
+def test_the_model_name_follows_config_and_data(tmp_path, monkeypatch):
+    config = tmp_path / "config.yml"
+    vocabulary = tmp_path / "lexicon"
+    vocabulary.mkdir()
+    config.write_text("language: en\n")
+    (vocabulary / "regions.yml").write_text("regions: {}\n")
+    monkeypatch.setattr(cli, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr(cli, "TRAINING_INPUTS", [config, vocabulary])
+    first = cli.training_fingerprint()
+    assert cli.training_fingerprint() == first
+    (vocabulary / "regions.yml").write_text("regions: {calf: {terms: [calf]}}\n")
+    assert cli.training_fingerprint() != first
+
+
+def test_train_skips_when_a_model_matches(capsys):
+    if not cli.model_path().exists():
+        pytest.skip("no trained model: run `knotbot train` (make test does)")
+    assert cli.train() == cli.model_path()
+    assert "no training needed" in capsys.readouterr().out
+
+
+@pytest.mark.e2e
+def test_the_terminal_chat_talks_to_the_running_bot(bot):
+    result = subprocess.run(
+        [KNOTBOT, "chat", "--url", bot.url],
+        input="my left calf hurts\n2\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "How long have you had it?" in result.stdout or "brought it on" in result.stdout
+    assert "[2] Overuse" in result.stdout
+
+
+def test_the_servers_listen_on_loopback_without_a_token(monkeypatch):
+    monkeypatch.delenv("KNOTBOT_API_TOKEN", raising=False)
+    commands = cli.server_commands(Path("model.tar.gz"))
+    rasa = commands["rasa"]
+    assert rasa[rasa.index("--interface") + 1] == "127.0.0.1"
+    assert "--auth-token" not in rasa
+    assert cli.server_environment()["SANIC_HOST"] == "127.0.0.1"
