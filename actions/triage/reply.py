@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
@@ -65,7 +65,7 @@ class Message:
         return any(e.get("entity") == entity and e.get("role") == role for e in self.entities)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Interview:
     """The case plus what the interview itself keeps: the vague region it asked about and
     the questions that got an unclear answer once."""
@@ -118,10 +118,9 @@ def read_message(
     findings = set(case.findings) | set(message.values("finding"))
     if findings != set(case.findings):
         reading.slots["findings"] = sorted(findings)
-    case = replace(case, findings=frozenset(findings))
 
+    _read_side(message, case, reading)
     answered = _read_regions(message, requested, interview, reading)
-    answered |= _read_side(message, case, reading)
     answered |= _read_cause(message, requested, case, reading)
     answered |= _read_number(
         message,
@@ -184,14 +183,13 @@ def _read_regions(
     return False
 
 
-def _read_side(message: Message, case: Case, reading: Reading) -> bool:
+def _read_side(message: Message, case: Case, reading: Reading) -> None:
     sides = set(message.values("side"))
     if message.has_role("body_region", "both_sides") or {"left", "right"} <= sides:
         sides.add("both")
     side = next((s for s in ("both", "left", "right", "center") if s in sides), None)
     if side and (case.side is None or message.values("body_region")):
         reading.slots["pain_side"] = side
-    return False
 
 
 def _read_cause(message: Message, requested: str | None, case: Case, reading: Reading) -> bool:
