@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # python3.10 from PATH (pyenv's shim reads .python-version here), else any pyenv 3.10
 PYTHON310 := $(or $(shell command -v python3.10 2>/dev/null),$(lastword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10)))
 
-.PHONY: install run test chat train lint lock clean
+.PHONY: install postgres run test chat train lint lock clean
 
 install: $(VENV)/.installed
 
@@ -39,7 +39,18 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install
+# The database tests run against PostgreSQL's server programs from Debian's packages too.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "==> Installing PostgreSQL from Debian's packages, for the database tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else \
+	    echo "==> PostgreSQL is not installed, so its tests are skipped (apt-get install postgresql)"; \
+	  fi; \
+	fi
+
+test: install postgres
 	$(BIN)/knotbot train
 	$(BIN)/ruff check .
 	$(BIN)/pytest -ra

@@ -11,8 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.knowledge.database import session
-from actions.knowledge.rank import rank
+from actions.knowledge.rank import KnowledgeBase
 from actions.settings import emergency_number
 from actions.tracker_state import case_from
 from actions.triage.policy import policy
@@ -54,9 +53,10 @@ class ActionSuggestTriggerPoints(Action):
         if level not in LEVELS_WITH_TRIGGER_POINTS:
             return []
         case = case_from(tracker.slots)
+        knowledge = KnowledgeBase.default()
         try:
-            with session() as db:
-                muscles = rank(db, case.regions, case.cause, case.side, case.findings)
+            muscles = knowledge.rank(case.regions, case.cause, case.side, symptoms=case.findings)
+            cards = knowledge.cards([m.code for m in muscles])
         except SQLAlchemyError as error:
             logger.error("Knowledge base lookup failed: %s", type(error).__name__)
             dispatcher.utter_message(response="utter_knowledge_base_unavailable")
@@ -67,15 +67,16 @@ class ActionSuggestTriggerPoints(Action):
             if for_doctor
             else "utter_trigger_points_intro"
         )
-        for number, muscle in enumerate(muscles, start=1):
+        for number, (muscle, card) in enumerate(zip(muscles, cards, strict=True), start=1):
             dispatcher.utter_message(
                 response="utter_trigger_point_for_doctor" if for_doctor else "utter_trigger_point",
                 number=number,
                 name=muscle.name,
                 reason=muscle.reason,
-                location=muscle.location,
-                pressure=muscle.pressure,
-                stretch=muscle.stretch,
+                location=" ".join(card.locations),
+                pressure=card.pressure,
+                stretch=card.stretch,
+                caution=" ".join(card.cautions) or "None known.",
             )
         if not for_doctor:
             dispatcher.utter_message(response="utter_self_care_general")

@@ -1,7 +1,7 @@
 """`knotbot`: build, train, run and talk to the assistant.
 
 knotbot lexicon      build the spaCy lexicon pipeline from data/lexicon
-knotbot kb load      load the trigger point knowledge base into the database
+knotbot kb ...       load, check and query the knowledge base (knotbot kb -h)
 knotbot train        train the Rasa model, only when config or data changed
 knotbot run          all of the above, then the action server and the Rasa server
 knotbot chat         talk to the running assistant in the terminal
@@ -23,6 +23,7 @@ from pathlib import Path
 import requests
 
 from actions.settings import DATA_DIR, PROJECT_ROOT, database_url
+from bot import knowledge_cli
 
 BOT_DIR = PROJECT_ROOT / "bot"
 MODELS_DIR = PROJECT_ROOT / "models"
@@ -49,6 +50,13 @@ def build_lexicon() -> Path:
     path, count = lexicon.build(DATA_DIR / "lexicon", LEXICON_PIPELINE)
     say(f"Lexicon pipeline with {count} patterns saved to {path.relative_to(PROJECT_ROOT)}")
     return path
+
+
+def lexicon_pipeline(path: Path = LEXICON_PIPELINE):
+    """The built lexicon pipeline, or None when it is not built yet."""
+    import spacy
+
+    return spacy.load(path) if (path / "meta.json").exists() else None
 
 
 def load_knowledge_base(url: str | None = None) -> None:
@@ -226,9 +234,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="knotbot", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("lexicon", help="build the spaCy lexicon pipeline")
-    kb = commands.add_parser("kb", help="the knowledge base")
-    kb.add_argument("action", choices=["load"])
-    kb.add_argument("--database-url", help="SQLAlchemy URL (default: DATABASE_URL or SQLite)")
+    knowledge_cli.add_commands(commands)
     train_parser = commands.add_parser("train", help="train when config or data changed")
     train_parser.add_argument("--force", action="store_true", help="train even when unchanged")
     commands.add_parser("run", help="load, train when needed, start both servers")
@@ -240,7 +246,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "lexicon":
         build_lexicon()
     elif args.command == "kb":
-        load_knowledge_base(args.database_url)
+        knowledge_cli.run(args, say)
     elif args.command == "train":
         train(force=args.force)
     elif args.command == "run":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 import uuid
@@ -18,6 +17,7 @@ from actions.knowledge.database import engine
 from actions.knowledge.seed import load
 from actions.settings import PROJECT_ROOT
 from bot import cli
+from tests.databases import free_port, new_postgres_database, postgres_bindir, postgres_server
 
 SHARED = PROJECT_ROOT.parent / "shared"
 
@@ -29,10 +29,26 @@ def kb_url(tmp_path_factory) -> str:
     return url
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """The base URL of a PostgreSQL server for this test session."""
+    if os.environ.get("KNOTBOT_TEST_POSTGRES_URL"):
+        yield os.environ["KNOTBOT_TEST_POSTGRES_URL"].rstrip("/")
+        return
+    if postgres_bindir() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL, and it is not installed (make test installs it)")
+        pytest.skip("PostgreSQL is not installed here (make test installs it)")
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request, tmp_path) -> str:
+    """The URL of an empty database, of each kind the product supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'knotbot.db'}"
+    return new_postgres_database(request.getfixturevalue("postgres"))
 
 
 def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:

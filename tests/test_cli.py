@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,3 +55,56 @@ def test_the_servers_listen_on_loopback_without_a_token(monkeypatch):
     assert rasa[rasa.index("--interface") + 1] == "127.0.0.1"
     assert "--auth-token" not in rasa
     assert cli.server_environment()["SANIC_HOST"] == "127.0.0.1"
+
+
+def knotbot(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([KNOTBOT, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_kb_check_validates_the_seed():
+    result = knotbot("kb", "check")
+    assert result.returncode == 0, result.stderr
+    valid = r"muscles\.yml is valid: \d{2,} muscles; every region has at least"
+    assert re.search(valid, result.stdout)
+
+
+def test_kb_refers_to_prints_the_ranked_muscles_with_reasons(kb_url):
+    result = knotbot("kb", "--database-url", kb_url, "refers-to", "heel", "--cause", "overuse")
+    assert result.returncode == 0, result.stderr
+    assert " 1. soleus" in result.stdout
+    assert "refers pain to the heel (primary); often set off by overuse" in result.stdout
+
+
+def test_kb_where_reads_plain_words(kb_url):
+    result = knotbot("kb", "--database-url", kb_url, "where", "a knot in my left heel")
+    assert result.returncode == 0, result.stderr
+    assert "Pain in: Heel (heel)" in result.stdout and " 1. soleus" in result.stdout
+
+
+def test_kb_muscle_shows_the_whole_entry(kb_url):
+    result = knotbot("kb", "--database-url", kb_url, "muscle", "soleus")
+    assert result.returncode == 0, result.stderr
+    for part in ("Trigger points:", "Heel (primary)", "Pressure:", "Stretch:", "clot", "Source:"):
+        assert part in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("refers-to", "elbow_left"), "unknown region code elbow_left"),
+        (("where", "purple"), "no body region found"),
+        (("muscle", "kneecapius"), "no muscle 'kneecapius'"),
+    ],
+)
+def test_kb_queries_say_what_is_wrong(kb_url, args, message):
+    result = knotbot("kb", "--database-url", kb_url, *args)
+    assert result.returncode == 1
+    assert message in result.stderr
+
+
+def test_kb_on_an_empty_database_says_to_load_it(tmp_path):
+    result = knotbot(
+        "kb", "--database-url", f"sqlite:///{tmp_path / 'empty.db'}", "muscle", "soleus"
+    )
+    assert result.returncode == 1
+    assert "run `knotbot kb load`" in result.stderr

@@ -47,7 +47,7 @@ def test_a_mild_recent_knot_gets_self_care_and_three_trigger_points(bot):
     assert slots["red_flags"] == []
     assert len(slots["trigger_points"]) == 3
     said = " ".join(texts(r) for r in replies)
-    assert "Pressure:" in said and "stretch" in said
+    assert "Pressure:" in said and "stretch" in said and "Caution:" in said
     assert "not a diagnosis" in said
 
 

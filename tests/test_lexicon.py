@@ -7,7 +7,6 @@ import spacy
 
 from actions.settings import DATA_DIR
 from bot.nlu import lexicon
-from bot.nlu.extractor import TYPOGRAPHIC, entities
 
 
 @pytest.fixture(scope="module")
@@ -18,8 +17,7 @@ def nlp(tmp_path_factory):
 
 
 def found(nlp, text: str) -> set[tuple[str, str]]:
-    doc = nlp(text.translate(TYPOGRAPHIC).lower())
-    return {(e["entity"], e["value"]) for e in entities(doc, nlp.meta["knotbot"])}
+    return {(e["entity"], e["value"]) for e in lexicon.entities(nlp, text)}
 
 
 @pytest.mark.parametrize(
@@ -46,8 +44,8 @@ def test_places(nlp, text, expected):
 
 
 def test_a_plural_place_has_the_both_sides_role(nlp):
-    doc = nlp("my calves are cramping")
-    (calf,) = [e for e in entities(doc, nlp.meta["knotbot"]) if e["entity"] == "body_region"]
+    found = lexicon.entities(nlp, "my calves are cramping")
+    (calf,) = [e for e in found if e["entity"] == "body_region"]
     assert calf == {**calf, "value": "calf", "role": "both_sides"}
 
 

@@ -1,4 +1,5 @@
-"""`rank`: the muscles whose trigger points most likely cause pain in these regions.
+"""The knowledge base and its `rank` query: the muscles whose trigger points most likely
+cause pain in these regions.
 
 The score of a muscle adds, for each of the person's regions it refers pain to:
   primary referral  3 + 1/rank   (rank = its order among the region's muscles in the
@@ -11,24 +12,61 @@ several regions is likelier than several muscles), and adds
        as two primary referrals, because referral zones overlap widely while a symptom
        like numbness points at the few muscles that can press on a nerve (scalenes,
        pectoralis minor)
-Ties go to the muscle listed first for the first region, then to the code, so the
-same question always gets the same answer.
+Ties go to the muscle listed first for the first region, then to the code, so the same
+question always gets the same answer. One query: the referrals to these regions, with
+what scores them.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.engine import Engine
 
-from actions.knowledge.schema import Muscle, Referral, Region
+from actions.knowledge.database import engine as default_engine
+from actions.knowledge.schema import (
+    ActivatingCause,
+    Muscle,
+    Referral,
+    Region,
+    Technique,
+    TriggerPoint,
+)
 
 PRIMARY, SECONDARY = 3.0, 1.0
 EXTRA_REGION_FACTOR = 1.25
 CAUSE_BONUS = 1.5
 SYMPTOM_BONUS = 2 * PRIMARY
+UNRANKED = 10
+"""The rank a primary referral counts as when the references give it no order."""
+
+
+# Built once: the referrals to some regions, with what scores them.
+REFERRALS = (
+    select(
+        Referral.muscle_code,
+        Referral.region_code,
+        Referral.role,
+        Referral.rank,
+        Region.label,
+        Muscle.name,
+        Muscle.symptoms,
+        ActivatingCause.activities,
+    )
+    .join(Region, Region.code == Referral.region_code)
+    .join(Muscle, Muscle.code == Referral.muscle_code)
+    .outerjoin(
+        ActivatingCause,
+        and_(
+            ActivatingCause.muscle_code == Referral.muscle_code,
+            ActivatingCause.cause == bindparam("cause"),
+        ),
+    )
+    .where(Referral.region_code.in_(bindparam("regions", expanding=True)))
+)
 
 
 @dataclass(frozen=True)
@@ -37,72 +75,119 @@ class RankedMuscle:
     name: str
     score: float
     reason: str
-    location: str
+
+
+@dataclass(frozen=True)
+class MuscleCard:
+    """What the person is told about one muscle: where to find it and how to work it."""
+
+    code: str
+    name: str
+    locations: tuple[str, ...]
     pressure: str
     stretch: str
     cautions: tuple[str, ...]
+    mimics: tuple[str, ...]
+    source: str
 
 
-def rank(
-    session: Session,
-    regions: Sequence[str],
-    cause: str | None = None,
-    side: str | None = None,
-    symptoms: Iterable[str] = (),
-    limit: int = 3,
-) -> list[RankedMuscle]:
-    """The `limit` most likely muscles for pain in `regions`, best first, with a reason.
+class KnowledgeBase:
+    def __init__(self, engine: Engine):
+        self.engine = engine
 
-    `side` does not change the ranking (referral patterns are the same on both sides);
-    it is accepted so callers can pass the whole case.
-    """
-    if not regions:
-        return []
-    symptoms = frozenset(symptoms)
-    labels = dict(session.execute(select(Region.code, Region.label)).all())
-    muscles = session.scalars(
-        select(Muscle)
-        .join(Referral)
-        .where(Referral.region_code.in_(regions))
-        .options(selectinload(Muscle.referrals), selectinload(Muscle.causes))
-        .distinct()
-    ).all()
-    scored = [_score(m, list(regions), cause, symptoms, labels) for m in muscles]
-    scored.sort(key=lambda item: (-item[0].score, item[1], item[0].code))
-    return [ranked for ranked, _ in scored[:limit]]
+    @classmethod
+    def default(cls) -> KnowledgeBase:
+        """The knowledge base at DATABASE_URL, or the embedded SQLite one."""
+        return cls(default_engine())
+
+    def rank(
+        self,
+        regions: Sequence[str],
+        cause: str | None = None,
+        side: str | None = None,
+        limit: int = 3,
+        symptoms: Iterable[str] = (),
+    ) -> list[RankedMuscle]:
+        """The `limit` most likely muscles for pain in `regions`, best first, with a reason.
+
+        `side` does not change the ranking: referral patterns are the same on both sides.
+        """
+        regions = list(dict.fromkeys(regions))
+        if not regions:
+            return []
+        by_muscle = defaultdict(list)
+        with self.engine.connect() as connection:
+            for row in connection.execute(REFERRALS, {"regions": regions, "cause": cause or ""}):
+                by_muscle[row.muscle_code].append(row)
+        symptoms = frozenset(symptoms)
+        scored = [_score(rows, regions, cause, symptoms) for rows in by_muscle.values()]
+        return [ranked for _, ranked in sorted(scored, key=lambda item: item[0])[:limit]]
+
+    def referrals(self, code: str) -> list[str]:
+        """Where a muscle refers pain, primary zones first: "Heel (primary)"."""
+        query = (
+            select(Region.label, Referral.role)
+            .join(Referral, Referral.region_code == Region.code)
+            .where(Referral.muscle_code == code)
+            .order_by(Referral.role, Referral.rank, Region.label)
+        )
+        with self.engine.connect() as connection:
+            return [f"{label} ({role})" for label, role in connection.execute(query)]
+
+    def cards(self, codes: Sequence[str]) -> list[MuscleCard]:
+        """The muscles' cards, in the order asked."""
+        with self.engine.connect() as connection:
+            muscles = {
+                row.code: row
+                for row in connection.execute(
+                    select(Muscle, Technique.pressure, Technique.stretch)
+                    .join(Technique)
+                    .where(Muscle.code.in_(codes))
+                )
+            }
+            locations = defaultdict(list)
+            for code, location in connection.execute(
+                select(TriggerPoint.muscle_code, TriggerPoint.location)
+                .where(TriggerPoint.muscle_code.in_(codes))
+                .order_by(TriggerPoint.id)
+            ):
+                locations[code].append(location)
+        return [
+            MuscleCard(
+                code=code,
+                name=muscles[code].name,
+                locations=tuple(locations[code]),
+                pressure=muscles[code].pressure,
+                stretch=muscles[code].stretch,
+                cautions=tuple(muscles[code].cautions),
+                mimics=tuple(muscles[code].mimics),
+                source=muscles[code].source,
+            )
+            for code in codes
+            if code in muscles
+        ]
 
 
 def _score(
-    muscle: Muscle,
-    regions: list[str],
-    cause: str | None,
-    symptoms: frozenset[str],
-    labels: dict[str, str],
-) -> tuple[RankedMuscle, tuple[int, int]]:
-    by_region = {r.region_code: r for r in muscle.referrals}
-    covered = [by_region[code] for code in regions if code in by_region]
-    score = sum(PRIMARY + 1 / (r.rank or 10) if r.role == "primary" else SECONDARY for r in covered)
-    score *= EXTRA_REGION_FACTOR ** (len(covered) - 1)
-    reasons = [f"refers pain to the {labels[r.region_code].lower()} ({r.role})" for r in covered]
-    activities = {c.cause: c.activities for c in muscle.causes}
-    if cause in activities:
+    rows, regions: list[str], cause: str | None, symptoms: frozenset[str]
+) -> tuple[tuple, RankedMuscle]:
+    """The sort key and the ranked muscle for one muscle's referral rows."""
+    rows = sorted(rows, key=lambda row: regions.index(row.region_code))
+    score = sum(
+        PRIMARY + 1 / (row.rank or UNRANKED) if row.role == "primary" else SECONDARY for row in rows
+    )
+    score *= EXTRA_REGION_FACTOR ** (len(rows) - 1)
+    reasons = [f"refers pain to the {row.label.lower()} ({row.role})" for row in rows]
+    activities = rows[0].activities
+    if activities is not None:
         score += CAUSE_BONUS
-        examples = ", ".join(activities[cause][:2])
+        examples = ", ".join(activities[:2])
         reasons.append(f"often set off by {cause}" + (f" ({examples})" if examples else ""))
-    shared = sorted(symptoms & set(muscle.symptoms))
+    shared = sorted(symptoms & set(rows[0].symptoms))
     if shared:
         score += SYMPTOM_BONUS
         reasons.append("can also cause " + " and ".join(shared))
-    first = covered[0]
-    tie_break = (regions.index(first.region_code), first.rank or 99)
-    ranked = RankedMuscle(
-        code=muscle.code,
-        name=muscle.name,
-        score=round(score, 3),
-        reason="; ".join(reasons),
-        location=muscle.location,
-        pressure=muscle.pressure,
-        stretch=muscle.stretch,
-        cautions=tuple(muscle.cautions),
-    )
-    return ranked, tie_break
+    first = rows[0]
+    score = round(score, 3)
+    key = (-score, regions.index(first.region_code), first.rank or 99, first.muscle_code)
+    return key, RankedMuscle(first.muscle_code, first.name, score, "; ".join(reasons))

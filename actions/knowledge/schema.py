@@ -1,6 +1,8 @@
-"""The knowledge base schema: regions, muscles, their referral patterns, causes and self-care.
+"""The knowledge base schema: regions, muscles, their trigger points, referral patterns,
+activating causes and self-care techniques.
 
-SQLAlchemy 1.4 in 2.0 style (queries with `select()` on `future=True` engines).
+SQLAlchemy 1.4 in 2.0 style (`future=True` engines, `select()`); Alembic migrations in
+actions/knowledge/migrations create it.
 """
 
 from __future__ import annotations
@@ -23,18 +25,35 @@ class Muscle(Base):
 
     code = Column(String(60), primary_key=True)
     name = Column(String(120), nullable=False)
-    location = Column(Text, nullable=False)
-    """Where its trigger points are, as a landmark a lay person can find."""
-    pressure = Column(Text, nullable=False)
-    stretch = Column(Text, nullable=False)
     symptoms = Column(JSON, nullable=False, default=list)
+    """Symptoms besides pain it is known for (numbness, dizziness, ...)."""
     cautions = Column(JSON, nullable=False, default=list)
     mimics = Column(JSON, nullable=False, default=list)
+    """Conditions that feel like it and need a doctor."""
     source = Column(Text, nullable=False)
     disagreement = Column(Text)
+    """Where the sources disagree, and how."""
 
+    trigger_points = relationship(
+        "TriggerPoint", back_populates="muscle", cascade="all, delete-orphan"
+    )
     referrals = relationship("Referral", back_populates="muscle", cascade="all, delete-orphan")
     causes = relationship("ActivatingCause", back_populates="muscle", cascade="all, delete-orphan")
+    technique = relationship(
+        "Technique", back_populates="muscle", uselist=False, cascade="all, delete-orphan"
+    )
+
+
+class TriggerPoint(Base):
+    """Where a muscle's trigger points are, as a landmark a lay person can find."""
+
+    __tablename__ = "kb_trigger_point"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    muscle_code = Column(ForeignKey("kb_muscle.code"), nullable=False, index=True)
+    location = Column(Text, nullable=False)
+
+    muscle = relationship("Muscle", back_populates="trigger_points")
 
 
 class Referral(Base):
@@ -43,7 +62,7 @@ class Referral(Base):
     __tablename__ = "kb_referral"
 
     muscle_code = Column(ForeignKey("kb_muscle.code"), primary_key=True)
-    region_code = Column(ForeignKey("kb_region.code"), primary_key=True)
+    region_code = Column(ForeignKey("kb_region.code"), primary_key=True, index=True)
     role = Column(String(10), nullable=False)
     """primary (an essential zone) or secondary (spillover)."""
     rank = Column(Integer)
@@ -62,3 +81,15 @@ class ActivatingCause(Base):
     activities = Column(JSON, nullable=False, default=list)
 
     muscle = relationship("Muscle", back_populates="causes")
+
+
+class Technique(Base):
+    """Self-care: pressure on the trigger point, then a stretch through the full range."""
+
+    __tablename__ = "kb_technique"
+
+    muscle_code = Column(ForeignKey("kb_muscle.code"), primary_key=True)
+    pressure = Column(Text, nullable=False)
+    stretch = Column(Text, nullable=False)
+
+    muscle = relationship("Muscle", back_populates="technique")

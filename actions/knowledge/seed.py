@@ -16,7 +16,15 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from actions.knowledge.schema import ActivatingCause, Base, Muscle, Referral, Region
+from actions.knowledge.migrate import upgrade
+from actions.knowledge.schema import (
+    ActivatingCause,
+    Muscle,
+    Referral,
+    Region,
+    Technique,
+    TriggerPoint,
+)
 from actions.settings import DATA_DIR
 from actions.triage.case import CAUSES
 
@@ -63,17 +71,29 @@ def validate(entries: list[dict[str, Any]], regions: dict[str, str], path: Path)
                 raise SeedError(f"{where}: self_care needs {part!r}")
 
 
-def load(engine: Engine, path: Path = DATA_DIR / "knowledge" / "muscles.yml") -> int:
-    """Create the tables and replace the knowledge base with the seed. Returns the muscle count."""
+SEED = DATA_DIR / "knowledge" / "muscles.yml"
+
+
+def check(path: Path = SEED) -> list[dict[str, Any]]:
+    """The seed's muscle entries, validated; SeedError names the file and entry at fault."""
     try:
         entries = yaml.safe_load(path.read_text())["muscles"]
     except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
         raise SeedError(f"{path}: cannot read the muscles list: {error}") from error
+    validate(entries, read_regions(), path)
+    return entries
+
+
+def load(engine: Engine, path: Path = SEED) -> int:
+    """Migrate the schema and replace the knowledge base with the seed, in one transaction.
+
+    Returns the number of muscles. Loading the same seed again gives the same database.
+    """
+    entries = check(path)
     regions = read_regions()
-    validate(entries, regions, path)
-    Base.metadata.create_all(engine)
+    upgrade(engine)
     with Session(engine, future=True) as session, session.begin():
-        for table in (ActivatingCause, Referral, Muscle, Region):
+        for table in (Technique, ActivatingCause, Referral, TriggerPoint, Muscle, Region):
             session.execute(delete(table))
         session.add_all(Region(code=code, label=label) for code, label in regions.items())
         session.flush()
@@ -85,9 +105,11 @@ def _muscle(entry: dict[str, Any]) -> Muscle:
     return Muscle(
         code=entry["code"],
         name=entry["name"],
-        location=entry["location"].strip(),
-        pressure=entry["self_care"]["pressure"].strip(),
-        stretch=entry["self_care"]["stretch"].strip(),
+        trigger_points=[TriggerPoint(location=entry["location"].strip())],
+        technique=Technique(
+            pressure=entry["self_care"]["pressure"].strip(),
+            stretch=entry["self_care"]["stretch"].strip(),
+        ),
         symptoms=list(entry.get("symptoms") or []),
         cautions=list(entry.get("cautions") or []),
         mimics=list(entry.get("mimics") or []),

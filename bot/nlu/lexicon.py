@@ -18,6 +18,7 @@ from typing import Any
 import spacy
 import yaml
 from spacy.language import Language
+from spacy.tokens import Doc, Span
 
 # Words people put inside a place name without changing the place:
 # "top of my right shoulder" is "top of shoulder".
@@ -32,6 +33,21 @@ REGION, REGION_PLURAL, VAGUE, CAUSE, FINDING, SIDE = (
     "FINDING",
     "SIDE",
 )
+
+
+ENTITY_OF_LABEL = {
+    REGION: "body_region",
+    REGION_PLURAL: "body_region",
+    VAGUE: "vague_region",
+    CAUSE: "cause",
+    FINDING: "finding",
+    SIDE: "side",
+}
+PLACES = {REGION, REGION_PLURAL, VAGUE}
+NEGATION_WINDOW = 4
+"""How many words before a finding a negation cue may stand ("not at all short of breath")."""
+CLAUSE_BREAKS = {".", ",", ";", "!", "?", "but", "and", "though", "although", "except"}
+TYPOGRAPHIC = str.maketrans("\u2019\u2018\u201c\u201d", "''\"\"")
 
 
 class LexiconError(ValueError):
@@ -142,3 +158,48 @@ def saved_fingerprint(pipeline_dir: Path) -> str | None:
     if not meta.exists():
         return None
     return json.loads(meta.read_text()).get("knotbot", {}).get("fingerprint")
+
+
+def entities(nlp: Language, text: str) -> list[dict[str, Any]]:
+    """The entities of a text, as Rasa entities whose values are codes. Besides the ruler's:
+    - the side inside a place ("top of my right shoulder" is shoulder_top and right);
+    - the role `both_sides` for a plural place ("calves");
+    - the place a finding names ("chest pain" is a pain in the chest);
+    and without the findings the person negates ("no fever", "I'm not short of breath").
+    """
+    doc = nlp(text.translate(TYPOGRAPHIC).lower())
+    meta = nlp.meta.get("knotbot", {})
+    cues = set(meta.get("negation_cues", []))
+    sides = meta.get("sides", {})
+    finding_regions = meta.get("finding_regions", {})
+    found = []
+    for span in doc.ents:
+        if span.label_ == FINDING and negated(span, doc, cues):
+            continue
+        found.append(entity(ENTITY_OF_LABEL[span.label_], span.ent_id_, span))
+        if span.label_ == REGION_PLURAL:
+            found[-1]["role"] = "both_sides"
+        if span.label_ in PLACES:
+            found += [entity("side", sides[t.lower_], span) for t in span if t.lower_ in sides]
+        if span.ent_id_ in finding_regions and span.label_ == FINDING:
+            found.append(entity("body_region", finding_regions[span.ent_id_], span))
+    return found
+
+
+def entity(kind: str, value: str, span: Span) -> dict[str, Any]:
+    return {
+        "entity": kind,
+        "value": value,
+        "start": span.start_char,
+        "end": span.end_char,
+        "confidence_entity": 1.0,
+    }
+
+
+def negated(span: Span, doc: Doc, cues: set[str]) -> bool:
+    for token in reversed(doc[max(0, span.start - NEGATION_WINDOW) : span.start]):
+        if token.lower_ in CLAUSE_BREAKS:
+            return False
+        if token.lower_ in cues:
+            return True
+    return False
