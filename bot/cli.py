@@ -37,7 +37,9 @@ TRAINING_INPUTS = [
     DATA_DIR / "lexicon",
     BOT_DIR / "nlu",
 ]
-RASA_PORT, ACTIONS_PORT = 5005, 5055
+# The contract's ports; the variables let a second copy (or a test) run beside the first.
+RASA_PORT = int(os.environ.get("KNOTBOT_RASA_PORT", "5005"))
+ACTIONS_PORT = int(os.environ.get("KNOTBOT_ACTIONS_PORT", "5055"))
 
 
 def say(message: str) -> None:
@@ -172,7 +174,7 @@ def run() -> None:
     for name, command in server_commands(model).items():
         manager.add_process(name, shlex.join(command), env=env, cwd=str(PROJECT_ROOT))
     threading.Thread(target=_announce_when_ready, daemon=True).start()
-    manager.loop()
+    manager.loop()  # Ctrl-C (or SIGTERM) stops both servers
     sys.exit(manager.returncode)
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from bot import cli
+from tests.databases import free_port
 
 KNOTBOT = str(Path(sys.executable).parent / "knotbot")
 
@@ -108,3 +113,38 @@ def test_kb_on_an_empty_database_says_to_load_it(tmp_path):
     )
     assert result.returncode == 1
     assert "run `knotbot kb load`" in result.stderr
+
+
+@pytest.mark.e2e
+def test_knotbot_run_starts_everything_and_ctrl_c_stops_it(kb_url):
+    if not cli.model_path().exists():
+        pytest.skip("no trained model: run `knotbot train` (make test does)")
+    rasa_port, actions_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "KNOTBOT_RASA_PORT": str(rasa_port),
+        "KNOTBOT_ACTIONS_PORT": str(actions_port),
+        "DATABASE_URL": kb_url,
+    }
+    process = subprocess.Popen(
+        [KNOTBOT, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        deadline = time.monotonic() + 300
+        for line in process.stdout:
+            if "KnotBot is ready" in line or time.monotonic() > deadline:
+                break
+        assert f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook" in line
+        reply = requests.post(
+            f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
+            json={"sender": "run-test", "message": "hello"},
+            timeout=60,
+        )
+        assert "Where does it hurt?" in " ".join(m.get("text", "") for m in reply.json())
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    finally:
+        process.kill()
+    for port in (rasa_port, actions_port):
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"http://127.0.0.1:{port}/", timeout=5)
