@@ -55,7 +55,9 @@ class ActionSuggestTriggerPoints(Action):
         case = case_from(tracker.slots)
         knowledge = KnowledgeBase.default()
         try:
-            muscles = knowledge.rank(case.regions, case.cause, case.side, symptoms=case.findings)
+            muscles = knowledge.rank(
+                case.regions, case.cause, case.side, symptoms=case.findings, activity=case.activity
+            )
             cards = knowledge.cards([m.code for m in muscles])
         except SQLAlchemyError as error:
             logger.error("Knowledge base lookup failed: %s", type(error).__name__)

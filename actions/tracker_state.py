@@ -22,6 +22,7 @@ def case_from(slots: dict[str, Any]) -> Case:
         ),
         side=slots.get("pain_side"),
         cause=slots.get("pain_cause"),
+        activity=slots.get("pain_activity"),
         days=slots.get("pain_duration_days"),
         intensity=slots.get("pain_intensity"),
         findings=frozenset(slots.get("findings") or ()),

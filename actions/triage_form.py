@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.knowledge.seed import read_regions
 from actions.tracker_state import case_from, interview_from, message_from
 from actions.triage.interview import questions_to_ask
-from actions.triage.reply import read_message, vague_regions
+from actions.triage.reply import body_areas, read_message, vague_regions
 
 
 class ValidateTriageForm(FormValidationAction):
@@ -68,10 +68,15 @@ class ActionAskPainRegions(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         vague = tracker.get_slot("vague_regions") or []
-        if not vague or vague[0] not in vague_regions():
-            dispatcher.utter_message(response="utter_ask_pain_regions")
-            return []
         labels = read_regions()
+        if not vague or vague[0] not in vague_regions():
+            if "pain_regions" in (tracker.get_slot("unclear_questions") or []):
+                dispatcher.utter_message(
+                    response="utter_ask_pain_regions_by_area", buttons=area_buttons(labels)
+                )
+            else:
+                dispatcher.utter_message(response="utter_ask_pain_regions")
+            return []
         buttons = [
             {"title": labels[code], "payload": f'/inform{{"body_region": "{code}"}}'}
             for code in vague_regions()[vague[0]].choices
@@ -80,3 +85,17 @@ class ActionAskPainRegions(Action):
             response="utter_ask_which_part", buttons=buttons, place=vague[0].replace("_", " ")
         )
         return []
+
+
+def area_buttons(labels: dict[str, str]) -> list[dict[str, str]]:
+    buttons = []
+    for area in body_areas():
+        if area in labels:
+            title, payload = labels[area], f'/inform{{"body_region": "{area}"}}'
+        else:
+            title, payload = (
+                area.replace("_", " ").capitalize(),
+                f'/inform{{"vague_region": "{area}"}}',
+            )
+        buttons.append({"title": title, "payload": payload})
+    return buttons

@@ -148,3 +148,15 @@ async def test_a_session_starts_with_the_emergency_number(monkeypatch):
     monkeypatch.setenv("KNOTBOT_EMERGENCY_NUMBER", "112")
     events = await ActionSessionStart().run(CollectingDispatcher(), tracker(), DOMAIN)
     assert as_dict(events) == {"emergency_number": "112"}
+
+
+async def test_after_a_place_we_could_not_read_the_question_offers_body_areas():
+    dispatcher = CollectingDispatcher()
+    await ActionAskPainRegions().run(
+        dispatcher, tracker(unclear_questions=["pain_regions"]), DOMAIN
+    )
+    (message,) = dispatcher.messages
+    assert message["response"] == "utter_ask_pain_regions_by_area"
+    payloads = {b["title"]: b["payload"] for b in message["buttons"]}
+    assert payloads["Back"] == '/inform{"vague_region": "back"}'
+    assert payloads["Chest"] == '/inform{"body_region": "chest"}'

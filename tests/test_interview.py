@@ -24,7 +24,7 @@ def test_screening_is_region_aware():
     assert {"embolism", "dvt", "numbness"} <= calf
     assert not {"cardiac", "thunderclap", "cauda_equina", "fever"} & calf
     head = {q.code for q in open_questions(Case(regions=("head_back",)))}
-    assert {"stroke", "thunderclap", "arteritis", "numbness"} <= head
+    assert {"stroke", "thunderclap", "arteritis", "fever", "numbness"} <= head
     assert "dvt" not in head
 
 
@@ -76,3 +76,8 @@ def test_every_screening_question_has_a_domain_question_and_slot():
     for question in questions():
         assert question.slot in domain["slots"]
         assert f"utter_ask_{question.slot}" in domain["responses"]
+
+
+def test_a_headache_with_fever_is_asked_the_meningitis_signs():
+    headache = Case(regions=("head_back",), findings=frozenset({"fever"}))
+    assert "meningitis" in {q.code for q in open_questions(headache)}

@@ -185,3 +185,11 @@ def test_rank_speed(kb, benchmark):
     """Recorded, not asserted: pytest-benchmark's table shows the time per query."""
     result = benchmark(kb.rank, ["low_back", "buttock"], "overuse")
     assert len(result) == 3
+
+
+def test_the_persons_own_activity_raises_the_muscles_it_activates(kb):
+    plain = [m.code for m in kb.rank(["forearm"], "overuse")]
+    typing = kb.rank(["forearm"], "overuse", activity="typing")
+    assert "extensor_carpi_radialis_longus" not in plain
+    assert typing[0].code == "extensor_carpi_radialis_longus"
+    assert "often set off by overuse (typing" in typing[0].reason

@@ -82,6 +82,7 @@ def test_findings(nlp, text, finding):
 
 def test_a_finding_that_names_a_place_gives_the_place(nlp):
     assert ("body_region", "chest") in found(nlp, "I have chest pain")
+    assert ("vague_region", "head") in found(nlp, "the worst headache of my life")
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,15 @@ def rasa(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([RASA, *args], cwd=cwd, capture_output=True, text=True, timeout=900)
 
 
+RASA_DEFAULT_RESPONSES = {"utter_restart"}
+"""Said by Rasa's own default actions (action_restart)."""
+
+
 def sent_by_code(utterance: str) -> bool:
-    """Responses the form asks by slot name or the custom actions send, which the
-    validator cannot see in any story or rule."""
+    """Responses the form asks by slot name, the custom actions send, or Rasa's default
+    actions say, which the validator cannot see in any story or rule."""
+    if utterance in RASA_DEFAULT_RESPONSES:
+        return True
     if re.fullmatch(r"utter_ask_(pain_\w+|screen_\w+)", utterance):
         return True
     if utterance.removeprefix("utter_level_") in LEVELS:

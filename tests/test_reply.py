@@ -172,3 +172,24 @@ def test_a_volunteered_red_flag_is_kept_whatever_was_asked():
     )
     assert reading.slots["pain_duration_days"] == 3
     assert reading.slots["findings"] == ["breathless"]
+
+
+def test_a_place_we_cannot_read_is_asked_again_with_more_help():
+    reading = read(message("in my gizzard"), "pain_regions")
+    assert reading.responses == ["utter_did_not_understand"]
+    assert reading.slots == {"unclear_questions": ["pain_regions"]}
+
+
+def test_the_words_of_the_cause_are_kept_for_the_ranking():
+    text = "sore forearm from typing all day"
+    start = text.index("typing")
+    msg = Message(
+        text=text,
+        entities=(
+            {"entity": "body_region", "value": "forearm"},
+            {"entity": "cause", "value": "overuse", "start": start, "end": start + 6},
+        ),
+    )
+    reading = read(msg)
+    assert reading.slots["pain_cause"] == "overuse"
+    assert reading.slots["pain_activity"] == "typing"

@@ -8,6 +8,9 @@ The score of a muscle adds, for each of the person's regions it refers pain to:
 then multiplies by 1.25 for every further region it covers (one muscle explaining
 several regions is likelier than several muscles), and adds
   1.5  when the person's cause is one that often activates the muscle
+  2    more when the person's own words for it ("typing") are among the muscle's
+       activities for that cause: the kind of cause is broad (overuse covers typing and
+       running alike), the activity is not
   6    when the person reports a symptom the muscle is known for (numbness, ...): as much
        as two primary referrals, because referral zones overlap widely while a symptom
        like numbness points at the few muscles that can press on a nerve (scalenes,
@@ -19,6 +22,7 @@ what scores them.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,6 +43,7 @@ from actions.knowledge.schema import (
 PRIMARY, SECONDARY = 3.0, 1.0
 EXTRA_REGION_FACTOR = 1.25
 CAUSE_BONUS = 1.5
+ACTIVITY_BONUS = 2.0
 SYMPTOM_BONUS = 2 * PRIMARY
 UNRANKED = 10
 """The rank a primary referral counts as when the references give it no order."""
@@ -107,6 +112,7 @@ class KnowledgeBase:
         side: str | None = None,
         limit: int = 3,
         symptoms: Iterable[str] = (),
+        activity: str | None = None,
     ) -> list[RankedMuscle]:
         """The `limit` most likely muscles for pain in `regions`, best first, with a reason.
 
@@ -120,7 +126,8 @@ class KnowledgeBase:
             for row in connection.execute(REFERRALS, {"regions": regions, "cause": cause or ""}):
                 by_muscle[row.muscle_code].append(row)
         symptoms = frozenset(symptoms)
-        scored = [_score(rows, regions, cause, symptoms) for rows in by_muscle.values()]
+        stems = _stems(activity or "")
+        scored = [_score(rows, regions, cause, symptoms, stems) for rows in by_muscle.values()]
         return [ranked for _, ranked in sorted(scored, key=lambda item: item[0])[:limit]]
 
     def referrals(self, code: str) -> list[str]:
@@ -168,8 +175,13 @@ class KnowledgeBase:
         ]
 
 
+def _stems(words: str) -> frozenset[str]:
+    """Word stems good enough to tell "typing" in "typing with cocked wrists"."""
+    return frozenset(w[:5] for w in re.findall(r"[a-z]+", words.lower()) if len(w) >= 4)
+
+
 def _score(
-    rows, regions: list[str], cause: str | None, symptoms: frozenset[str]
+    rows, regions: list[str], cause: str | None, symptoms: frozenset[str], stems: frozenset[str]
 ) -> tuple[tuple, RankedMuscle]:
     """The sort key and the ranked muscle for one muscle's referral rows."""
     rows = sorted(rows, key=lambda row: regions.index(row.region_code))
@@ -181,7 +193,10 @@ def _score(
     activities = rows[0].activities
     if activities is not None:
         score += CAUSE_BONUS
-        examples = ", ".join(activities[:2])
+        matching = [a for a in activities if stems & _stems(a)]
+        if matching:
+            score += ACTIVITY_BONUS
+        examples = ", ".join((matching + [a for a in activities if a not in matching])[:2])
         reasons.append(f"often set off by {cause}" + (f" ({examples})" if examples else ""))
     shared = sorted(symptoms & set(rows[0].symptoms))
     if shared:

@@ -16,6 +16,8 @@ class Case:
     red-flag rules count them: back pain with bladder loss is never waved through."""
     side: str | None = None
     cause: str | None = None
+    activity: str | None = None
+    """The words of the cause the person named ("typing", "a long drive")."""
     days: float | None = None
     intensity: float | None = None
     findings: frozenset[str] = field(default_factory=frozenset)

@@ -61,6 +61,13 @@ class Message:
         found = [e["value"] for e in self.entities if e.get("entity") == entity]
         return list(dict.fromkeys(found))
 
+    def words_of(self, entity: str, value: str) -> str | None:
+        """The words the person used for an entity ("typing" for the cause overuse)."""
+        for e in self.entities:
+            if e.get("entity") == entity and e.get("value") == value and "start" in e:
+                return self.text[e["start"] : e["end"]].lower() or None
+        return None
+
     def has_role(self, entity: str, role: str) -> bool:
         return any(e.get("entity") == entity and e.get("role") == role for e in self.entities)
 
@@ -105,6 +112,13 @@ def usual_places(keys: Iterable[str]) -> list[str]:
 
 
 @cache
+def body_areas() -> list[str]:
+    """Vague words and region codes to offer as buttons when words failed to place the pain."""
+    data = yaml.safe_load((DATA_DIR / "lexicon" / "regions.yml").read_text())
+    return list(data["areas"])
+
+
+@cache
 def cause_priority() -> list[str]:
     data = yaml.safe_load((DATA_DIR / "lexicon" / "causes.yml").read_text())
     return list(data["priority"])
@@ -144,6 +158,8 @@ def read_message(
         _read_screening(message, requested, interview, findings, reading)
     elif requested and not answered and not reading.responses:
         reading.responses.append(message.aside or "utter_did_not_understand")
+        # asking again, with more help (a place gets buttons for the body's areas)
+        reading.slots["unclear_questions"] = sorted(interview.unclear | {requested})
     return reading
 
 
@@ -197,6 +213,9 @@ def _read_cause(message: Message, requested: str | None, case: Case, reading: Re
         return False
     causes = message.values("cause")
     cause = next((c for c in cause_priority() if c in causes), None)
+    activity = message.words_of("cause", cause) if cause else None
+    if activity:
+        reading.slots["pain_activity"] = activity
     if cause is None and requested == CAUSE:
         if message.intent in UNSURE_INTENTS or message.intent == "deny":
             cause = "unknown"

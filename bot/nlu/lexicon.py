@@ -130,8 +130,8 @@ def build(lexicon_dir: Path, out_dir: Path) -> tuple[Path, int]:
     nlp.meta["description"] = "KnotBot's body-region, cause, finding and side vocabulary"
     nlp.meta["knotbot"] = {
         "negation_cues": lexicon["findings"].get("negation_cues") or [],
-        "finding_regions": {
-            code: finding["region"]
+        "finding_places": {
+            code: _place(finding["region"], lexicon["regions"])
             for code, finding in lexicon["findings"]["findings"].items()
             if finding.get("region")
         },
@@ -145,6 +145,15 @@ def build(lexicon_dir: Path, out_dir: Path) -> tuple[Path, int]:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir)
     return out_dir, len(found)
+
+
+def _place(name: str, regions: dict[str, Any]) -> tuple[str, str]:
+    """The entity a finding's place becomes: a region code or a vague word."""
+    if name in regions["regions"]:
+        return ENTITY_OF_LABEL[REGION], name
+    if name in (regions.get("vague") or {}):
+        return ENTITY_OF_LABEL[VAGUE], name
+    raise LexiconError(f"data/lexicon/findings.yml: unknown place {name!r}")
 
 
 def fingerprint(found: list[dict[str, Any]], lexicon: dict[str, Any]) -> str:
@@ -164,14 +173,15 @@ def entities(nlp: Language, text: str) -> list[dict[str, Any]]:
     """The entities of a text, as Rasa entities whose values are codes. Besides the ruler's:
     - the side inside a place ("top of my right shoulder" is shoulder_top and right);
     - the role `both_sides` for a plural place ("calves");
-    - the place a finding names ("chest pain" is a pain in the chest);
+    - the place a finding names ("chest pain" is a pain in the chest, "the worst headache
+      of my life" one in the head);
     and without the findings the person negates ("no fever", "I'm not short of breath").
     """
     doc = nlp(text.translate(TYPOGRAPHIC).lower())
     meta = nlp.meta.get("knotbot", {})
     cues = set(meta.get("negation_cues", []))
     sides = meta.get("sides", {})
-    finding_regions = meta.get("finding_regions", {})
+    finding_places = meta.get("finding_places", {})
     found = []
     for span in doc.ents:
         if span.label_ == FINDING and negated(span, doc, cues):
@@ -181,8 +191,8 @@ def entities(nlp: Language, text: str) -> list[dict[str, Any]]:
             found[-1]["role"] = "both_sides"
         if span.label_ in PLACES:
             found += [entity("side", sides[t.lower_], span) for t in span if t.lower_ in sides]
-        if span.ent_id_ in finding_regions and span.label_ == FINDING:
-            found.append(entity("body_region", finding_regions[span.ent_id_], span))
+        if span.label_ == FINDING and span.ent_id_ in finding_places:
+            found.append(entity(*finding_places[span.ent_id_], span))
     return found
 
 
