@@ -101,6 +101,16 @@ def test_an_unclear_red_flag_answer_is_asked_again_then_counts_as_present(bot):
     assert slots["triage_level"] == "emergency"  # the first calf question is the embolism one
 
 
+def test_corrections_change_the_answers_and_the_decision(bot):
+    sender, _ = bot.talk(
+        "a knot in my left calf from running", "3 days", "actually it's my right calf"
+    )
+    slots = bot.slots(sender)
+    assert slots["pain_regions"] == ["calf"] and slots["pain_side"] == "right"
+    bot.send(sender, "sorry, I meant 3 weeks")
+    assert bot.slots(sender)["pain_duration_days"] == 21
+
+
 def test_restart_mid_interview_starts_afresh(bot):
     sender, replies = bot.talk("my left calf aches from running", "start over")
     assert "start again" in texts(replies[-1])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from actions.triage.case import Case
 from actions.triage.reply import Interview, Message, read_message
 
@@ -193,3 +195,41 @@ def test_the_words_of_the_cause_are_kept_for_the_ranking():
     reading = read(msg)
     assert reading.slots["pain_cause"] == "overuse"
     assert reading.slots["pain_activity"] == "typing"
+
+
+KNOWN = Case(regions=("calf",), side="left", cause="overuse", days=3)
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "expected"),
+    [
+        ("actually it's my right side", [("side", "right")], {"pain_side": "right"}),
+        ("I meant 3 weeks", [], {"pain_duration_days": 21}),
+        (
+            "no, it's more my lower back",
+            [("body_region", "low_back")],
+            {"pain_regions": ["low_back"], "vague_regions": None},
+        ),
+        (
+            "sorry, it was a fall, not running",
+            [("cause", "injury"), ("cause", "overuse")],
+            {"pain_cause": "injury"},
+        ),
+    ],
+)
+def test_a_correction_replaces_what_it_names(text, entities, expected):
+    reading = read(message(text, *entities), "pain_intensity", case=KNOWN)
+    assert reading.slots == expected
+    assert reading.responses == []
+
+
+def test_a_correction_to_a_vague_place_asks_which_part_again():
+    reading = read(
+        message("actually it's my back", ("vague_region", "back")), "pain_intensity", case=KNOWN
+    )
+    assert reading.slots == {"vague_regions": ["back"], "pain_regions": None}
+
+
+def test_without_a_correction_what_is_known_stays():
+    reading = read(message("my right side", ("side", "right")), "pain_intensity", case=KNOWN)
+    assert "pain_side" not in reading.slots

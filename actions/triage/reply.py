@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from typing import Any
@@ -21,6 +21,7 @@ import yaml
 from actions.reading.answers import Answer, read_answer
 from actions.reading.duration import read_days
 from actions.reading.intensity import read_intensity
+from actions.reading.vocabulary import phrase_pattern, readings
 from actions.settings import DATA_DIR
 from actions.triage.case import Case
 from actions.triage.interview import CAUSE, DURATION, INTENSITY, REGIONS
@@ -38,6 +39,11 @@ ASIDES = {
     "goodbye": "utter_out_of_scope_in_form",
 }
 UNSURE_INTENTS = {"dont_know"}
+NOT_UNDERSTOOD = {
+    "utter_did_not_understand",
+    "utter_did_not_understand_duration",
+    "utter_did_not_understand_intensity",
+}
 _HAS_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -124,11 +130,25 @@ def cause_priority() -> list[str]:
     return list(data["priority"])
 
 
+@cache
+def _correction() -> re.Pattern[str]:
+    return phrase_pattern(readings()["corrections"])
+
+
+def is_correction(text: str) -> bool:
+    return bool(_correction().search(text.lower().replace("\u2019", "'")))
+
+
 def read_message(
     message: Message, requested: str | None, interview: Interview, today: date | None = None
 ) -> Reading:
     reading = Reading()
     case = interview.case
+    correcting = is_correction(message.text)
+    if correcting:
+        # what a correction names replaces what was said; the rest is read as usual
+        case = replace(case, regions=(), side=None, cause=None, days=None, intensity=None)
+        interview = replace(interview, case=case, vague_regions=())
     findings = set(case.findings) | set(message.values("finding"))
     if findings != set(case.findings):
         reading.slots["findings"] = sorted(findings)
@@ -160,7 +180,19 @@ def read_message(
         reading.responses.append(message.aside or "utter_did_not_understand")
         # asking again, with more help (a place gets buttons for the body's areas)
         reading.slots["unclear_questions"] = sorted(interview.unclear | {requested})
+    if correcting:
+        _settle_correction(reading)
     return reading
+
+
+def _settle_correction(reading: Reading) -> None:
+    if reading.slots.get("vague_regions") and REGIONS not in reading.slots:
+        reading.slots[REGIONS] = None  # "actually it's my back": ask which part again
+    corrected = set(reading.slots) - {"unclear_questions", "findings"}
+    if corrected:
+        # the correction was understood; the question still open is simply asked again
+        reading.responses = [r for r in reading.responses if r not in NOT_UNDERSTOOD]
+        reading.slots.pop("unclear_questions", None)
 
 
 def _read_regions(
