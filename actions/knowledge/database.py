@@ -1,4 +1,4 @@
-"""The engine and sessions of KnotBot's database (SQLite by default, PostgreSQL by URL)."""
+"""The engine of KnotBot's database (SQLite by default, PostgreSQL by URL)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from functools import cache
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from actions.settings import database_url
 
@@ -19,7 +18,3 @@ def engine(url: str | None = None) -> Engine:
 @cache
 def _engine(url: str) -> Engine:
     return create_engine(url, future=True, pool_pre_ping=True)
-
-
-def session(url: str | None = None) -> Session:
-    return sessionmaker(engine(url), future=True, expire_on_commit=False)()
