@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -78,7 +79,7 @@ class ActionAskPainRegions(Action):
                 dispatcher.utter_message(response="utter_ask_pain_regions")
             return []
         buttons = [
-            {"title": labels[code], "payload": f'/inform{{"body_region": "{code}"}}'}
+            inform_button(labels[code], "body_region", code)
             for code in vague_regions()[vague[0]].choices
         ]
         dispatcher.utter_message(
@@ -87,15 +88,15 @@ class ActionAskPainRegions(Action):
         return []
 
 
-def area_buttons(labels: dict[str, str]) -> list[dict[str, str]]:
-    buttons = []
-    for area in body_areas():
-        if area in labels:
-            title, payload = labels[area], f'/inform{{"body_region": "{area}"}}'
-        else:
-            title, payload = (
-                area.replace("_", " ").capitalize(),
-                f'/inform{{"vague_region": "{area}"}}',
-            )
-        buttons.append({"title": title, "payload": payload})
-    return buttons
+def inform_button(title: str, entity: str, value: str) -> dict[str, str]:
+    """A button whose payload gives the entity straight to Rasa, skipping the NLU."""
+    return {"title": title, "payload": f'/inform{{"{entity}": "{value}"}}'}
+
+
+def area_buttons(labels: Mapping[str, str]) -> list[dict[str, str]]:
+    return [
+        inform_button(labels[area], "body_region", area)
+        if area in labels
+        else inform_button(area.replace("_", " ").capitalize(), "vague_region", area)
+        for area in body_areas()
+    ]

@@ -61,15 +61,6 @@ def lexicon_pipeline(path: Path = LEXICON_PIPELINE):
     return spacy.load(path) if (path / "meta.json").exists() else None
 
 
-def load_knowledge_base(url: str | None = None) -> None:
-    from actions.knowledge.database import engine
-    from actions.knowledge.seed import load
-
-    url = url or database_url()
-    count = load(engine(url))
-    say(f"Knowledge base loaded: {count} muscles into {_safe_url(url)}")
-
-
 def training_fingerprint() -> str:
     digest = hashlib.sha256()
     for root in TRAINING_INPUTS:
@@ -167,7 +158,7 @@ def server_environment(actions_port: int = ACTIONS_PORT) -> dict[str, str]:
 def run() -> None:
     from honcho.manager import Manager
 
-    load_knowledge_base()
+    knowledge_cli.load_knowledge_base(database_url(), say)
     model = train()
     manager = Manager()
     env = server_environment()
@@ -223,13 +214,6 @@ def chat(url: str) -> None:
                 print(f"     [{len(buttons)}] {button['title']}")
             if message.get("custom"):
                 print(f"bot> {json.dumps(message['custom'])}")
-
-
-def _safe_url(url: str) -> str:
-    """The database URL without its password, fit for the terminal."""
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace, say) -> None:
 def _run(args: argparse.Namespace, url: str, say) -> None:
     kb = KnowledgeBase(engine(url))
     if args.kb_command == "load":
-        say(f"Knowledge base loaded: {load(kb.engine)} muscles")
+        load_knowledge_base(url, say)
     elif args.kb_command == "check":
         entries = check()
         covered = Counter(r["region"] for entry in entries for r in entry["refers"])
@@ -82,6 +82,18 @@ def _run(args: argparse.Namespace, url: str, say) -> None:
         _print_ranking(kb, args.regions, args.cause, args.limit)
     elif args.kb_command == "muscle":
         _print_muscle(kb, args.code)
+
+
+def load_knowledge_base(url: str, say) -> None:
+    count = load(engine(url))
+    say(f"Knowledge base loaded: {count} muscles into {_safe_url(url)}")
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password, fit for the terminal."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _regions_in(words: str) -> list[str]:

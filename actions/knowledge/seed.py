@@ -8,6 +8,8 @@ the entry, and the database is left as it was.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +38,13 @@ class SeedError(ValueError):
     """The seed data is not valid; the message names the file and the entry."""
 
 
-def read_regions(path: Path = DATA_DIR / "regions.yml") -> dict[str, str]:
+@cache
+def read_regions(path: Path = DATA_DIR / "regions.yml") -> Mapping[str, str]:
+    """The region codes and their labels (read once; do not change the mapping)."""
     return {r["code"]: r["label"] for r in yaml.safe_load(path.read_text())["regions"]}
 
 
-def validate(entries: list[dict[str, Any]], regions: dict[str, str], path: Path) -> None:
+def validate(entries: list[dict[str, Any]], regions: Mapping[str, str], path: Path) -> None:
     seen: set[str] = set()
     for i, entry in enumerate(entries):
         where = f"{path}: muscle #{i + 1} ({entry.get('code', 'no code')})"

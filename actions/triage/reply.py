@@ -104,11 +104,15 @@ class VagueRegion:
 
 
 @cache
+def _region_vocabulary() -> dict[str, Any]:
+    return yaml.safe_load((DATA_DIR / "lexicon" / "regions.yml").read_text())
+
+
+@cache
 def vague_regions() -> dict[str, VagueRegion]:
-    data = yaml.safe_load((DATA_DIR / "lexicon" / "regions.yml").read_text())
     return {
         key: VagueRegion(key, tuple(entry["choices"]), entry["default"])
-        for key, entry in (data.get("vague") or {}).items()
+        for key, entry in (_region_vocabulary().get("vague") or {}).items()
     }
 
 
@@ -117,11 +121,9 @@ def usual_places(keys: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(vague_regions()[k].default for k in keys if k in vague_regions()))
 
 
-@cache
 def body_areas() -> list[str]:
     """Vague words and region codes to offer as buttons when words failed to place the pain."""
-    data = yaml.safe_load((DATA_DIR / "lexicon" / "regions.yml").read_text())
-    return list(data["areas"])
+    return list(_region_vocabulary()["areas"])
 
 
 @cache
