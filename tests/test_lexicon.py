@@ -103,3 +103,39 @@ def test_a_term_in_two_entries_is_refused(tmp_path):
         sides.write("  dehydrated: [laptop]\n")
     with pytest.raises(lexicon.LexiconError, match="'laptop'"):
         lexicon.build(tmp_path, tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my sholder blade aches", ("body_region", "shoulder_blade")),
+        ("lower bak pain", ("body_region", "low_back")),
+        ("I have a hedache", ("vague_region", "head")),
+        ("my hamstrng is tight", ("body_region", "thigh_back")),
+        ("a knot in my trapezuis", ("body_region", "shoulder_top")),
+        ("sore forarm from typing", ("body_region", "forearm")),
+    ],
+)
+def test_misspelled_words_are_read_as_the_vocabulary_word_they_are_closest_to(nlp, text, expected):
+    assert expected in found(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "half an hour ago",  # half is an English word, not a misspelled calf
+        "I went to the bank",  # nor is bank a misspelled back
+        "the bach concert",
+    ],
+)
+def test_english_words_are_never_corrected_into_places(nlp, text):
+    assert not {kind for kind, _ in found(nlp, text)} & {"body_region", "vague_region"}
+
+
+def test_a_word_two_vocabulary_words_are_equally_close_to_is_left_alone():
+    from bot.nlu.spelling import Speller
+
+    speller = Speller(["calf", "half", "shoulder", "knee", "knees"])
+    assert speller.correct("shouldr") == "shoulder"
+    assert speller.correct("kneee") == "knee"  # a doubled letter beats a changed one
+    assert speller.correct("xalf") is None  # calf or half: no guess

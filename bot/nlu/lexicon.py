@@ -18,7 +18,9 @@ from typing import Any
 import spacy
 import yaml
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
+
+from bot.nlu.spelling import Speller
 
 # Words people put inside a place name without changing the place:
 # "top of my right shoulder" is "top of shoulder".
@@ -92,12 +94,13 @@ def entries(lexicon: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
 
 
 def token_pattern(words: list[str]) -> list[dict[str, Any]]:
-    """A term's words, with optional filler words allowed between them."""
+    """A term's words, with optional filler words allowed between them. Patterns match the
+    tokens' norms: spaCy's ("can't" is "can not") with misspellings corrected."""
     pattern: list[dict[str, Any]] = []
     for i, word in enumerate(words):
         if i:
-            pattern.append({"LOWER": {"IN": FILLERS}, "OP": "*"})
-        pattern.append({"LOWER": word})
+            pattern.append({"NORM": {"IN": FILLERS}, "OP": "*"})
+        pattern.append({"NORM": word})
     return pattern
 
 
@@ -105,7 +108,7 @@ def patterns(lexicon: dict[str, Any], nlp: Language) -> list[dict[str, Any]]:
     seen: dict[tuple[str, ...], tuple[str, str]] = {}
     result = []
     for label, code, term in entries(lexicon):
-        words = tuple(t.lower_ for t in nlp.make_doc(str(term).lower()) if not t.is_space)
+        words = tuple(t.norm_ for t in nlp.make_doc(str(term).lower()) if not t.is_space)
         if not words:
             continue
         if words in seen and seen[words] != (label, code):
@@ -114,7 +117,7 @@ def patterns(lexicon: dict[str, Any], nlp: Language) -> list[dict[str, Any]]:
                 f"data/lexicon: the term {term!r} is both {other[0]}={other[1]} and {label}={code}"
             )
         seen[words] = (label, code)
-        pattern = token_pattern(list(words)) if len(words) > 1 else [{"LOWER": words[0]}]
+        pattern = token_pattern(list(words))
         result.append({"label": label, "id": code, "pattern": pattern})
     return result
 
@@ -138,6 +141,7 @@ def build(lexicon_dir: Path, out_dir: Path) -> tuple[Path, int]:
         "sides": {
             word: side for side, words in lexicon["sides"]["sides"].items() for word in words
         },
+        "words": sorted({p["NORM"] for f in found for p in f["pattern"] if "OP" not in p}),
         "fingerprint": fingerprint(found, lexicon),
     }
     if out_dir.exists():
@@ -177,8 +181,14 @@ def entities(nlp: Language, text: str) -> list[dict[str, Any]]:
       of my life" one in the head);
     and without the findings the person negates ("no fever", "I'm not short of breath").
     """
-    doc = nlp(text.translate(TYPOGRAPHIC).lower())
+    doc = nlp.make_doc(text.translate(TYPOGRAPHIC).lower())
     meta = nlp.meta.get("knotbot", {})
+    speller = _speller(meta)
+    for token in doc:
+        if corrected := speller.correct(token.norm_):
+            token.norm_ = corrected
+    for _, component in nlp.pipeline:
+        doc = component(doc)
     cues = set(meta.get("negation_cues", []))
     sides = meta.get("sides", {})
     finding_places = meta.get("finding_places", {})
@@ -186,22 +196,40 @@ def entities(nlp: Language, text: str) -> list[dict[str, Any]]:
     for span in doc.ents:
         if span.label_ == FINDING and negated(span, doc, cues):
             continue
-        found.append(entity(ENTITY_OF_LABEL[span.label_], span.ent_id_, span))
-        if span.label_ == REGION_PLURAL:
-            found[-1]["role"] = "both_sides"
+        # the narrower entities first: where two overlap, Rasa's evaluation labels a
+        # token by the first ("right" in "top of my right shoulder" is a side)
         if span.label_ in PLACES:
-            found += [entity("side", sides[t.lower_], span) for t in span if t.lower_ in sides]
+            found += [entity("side", sides[t.lower_], t) for t in span if t.lower_ in sides]
         if span.label_ == FINDING and span.ent_id_ in finding_places:
             found.append(entity(*finding_places[span.ent_id_], span))
+        words = span
+        if span.label_ == SIDE:
+            # "left" of "left side", as people annotate it
+            words = next((t for t in span if t.lower_ in sides), span)
+        found.append(entity(ENTITY_OF_LABEL[span.label_], span.ent_id_, words))
+        if span.label_ == REGION_PLURAL:
+            found[-1]["role"] = "both_sides"
     return found
 
 
-def entity(kind: str, value: str, span: Span) -> dict[str, Any]:
+_SPELLERS: dict[str | None, Speller] = {}
+
+
+def _speller(meta: dict[str, Any]) -> Speller:
+    """One speller per vocabulary, made the first time a pipeline reads a text."""
+    key = meta.get("fingerprint")
+    if key not in _SPELLERS:
+        _SPELLERS[key] = Speller(meta.get("words", ()))
+    return _SPELLERS[key]
+
+
+def entity(kind: str, value: str, words: Span | Token) -> dict[str, Any]:
+    start = words.start_char if isinstance(words, Span) else words.idx
     return {
         "entity": kind,
         "value": value,
-        "start": span.start_char,
-        "end": span.end_char,
+        "start": start,
+        "end": start + len(words.text),
         "confidence_entity": 1.0,
     }
 
