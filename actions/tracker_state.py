@@ -35,6 +35,7 @@ def interview_from(slots: dict[str, Any]) -> Interview:
         case=case_from(slots),
         vague_regions=tuple(slots.get("vague_regions") or ()),
         unclear=frozenset(slots.get("unclear_questions") or ()),
+        singly=frozenset(slots.get("ask_singly") or ()),
     )
 
 

@@ -6,15 +6,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.knowledge.seed import read_regions
 from actions.tracker_state import case_from, interview_from, message_from
-from actions.triage.interview import questions_to_ask
+from actions.triage.interview import questions_to_ask, screening_group
 from actions.triage.reply import body_areas, read_message, vague_regions
+
+REJECTED = ActionExecutionRejected("")["event"]
 
 
 class ValidateTriageForm(FormValidationAction):
@@ -30,7 +32,14 @@ class ValidateTriageForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        events = await self.get_extraction_events(dispatcher, tracker, domain)
+        if (tracker.active_loop or {}).get("is_interrupted"):
+            # back from a question the rules answered: its message was read already
+            dispatcher.utter_message(response="utter_back_to_check")
+            events = []
+        else:
+            events = await self.get_extraction_events(dispatcher, tracker, domain)
+        if any(event.get("event") == REJECTED for event in events):
+            return events  # not an answer: the rules answer it
         tracker.add_slots(events)
         questions = await self.required_slots([], dispatcher, tracker, domain)
         # None ends the form: nothing left to ask, or an emergency
@@ -43,13 +52,15 @@ class ValidateTriageForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        return questions_to_ask(case_from(tracker.slots))
+        return questions_to_ask(case_from(tracker.slots), tracker.get_slot("ask_singly") or ())
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         requested = tracker.get_slot(REQUESTED_SLOT)
         reading = read_message(message_from(tracker), requested, interview_from(tracker.slots))
+        if reading.interrupted:
+            return [ActionExecutionRejected(self.form_name())]
         for response in reading.responses:
             dispatcher.utter_message(response=response)
         if requested and not reading.slots:
@@ -85,6 +96,22 @@ class ActionAskPainRegions(Action):
         dispatcher.utter_message(
             response="utter_ask_which_part", buttons=buttons, place=vague[0].replace("_", " ")
         )
+        return []
+
+
+class ActionAskScreening(Action):
+    """Several red-flag questions in one "Do you have any of these?", so one "no" will do."""
+
+    def name(self) -> str:
+        return "action_ask_screening"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        group = screening_group(case_from(tracker.slots), tracker.get_slot("ask_singly") or ())
+        responses = domain.get("responses", {})
+        items = "\n".join(f"- {responses[f'utter_screen_item_{q.code}'][0]['text']}" for q in group)
+        dispatcher.utter_message(response="utter_ask_screening", items=items)
         return []
 
 

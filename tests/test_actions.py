@@ -14,7 +14,7 @@ from actions.triage_form import ActionAskPainRegions, ValidateTriageForm
 DOMAIN: dict = {"slots": {}, "forms": {"triage_form": {"required_slots": []}}}
 
 
-def tracker(text: str = "", intent: str = "describe_pain", entities=(), **slots) -> Tracker:
+def tracker(text: str = "", intent: str = "inform", entities=(), **slots) -> Tracker:
     return Tracker(
         sender_id="test",
         slots=slots,

@@ -1,10 +1,13 @@
 """The interview asks only what it does not know, screens by region, and stops for emergencies."""
 
+import importlib.util
+
+import pytest
 import yaml
 
 from actions.settings import PROJECT_ROOT
 from actions.triage.case import Case
-from actions.triage.interview import questions_to_ask
+from actions.triage.interview import questions_to_ask, screening_group
 from actions.triage.screening import open_questions, questions
 
 
@@ -81,3 +84,45 @@ def test_every_screening_question_has_a_domain_question_and_slot():
 def test_a_headache_with_fever_is_asked_the_meningitis_signs():
     headache = Case(regions=("head_back",), findings=frozenset({"fever"}))
     assert "meningitis" in {q.code for q in open_questions(headache)}
+
+
+SIM = PROJECT_ROOT.parent / "shared" / "tools" / "patient_sim.py"
+SIM_TOPICS = {
+    "cardiac": {"cardiac"},
+    "embolism": {"pe"},
+    "fever": {"fever"},
+    "dvt": {"dvt"},
+    "fracture": {"fracture"},
+    "arteritis": {"gca"},
+    "weakness": {"progressive_weakness"},
+    "serious_back": {"cancer", "weight_loss", "night_pain"},
+    "hot_joint": {"hot_joint"},
+    "numbness": {"numbness"},
+}
+
+
+def test_every_group_question_reads_as_asking_about_each_of_its_items():
+    """The scripted patient of ../shared/tools reads questions the way a person skims them:
+    a group must not read as a question about time, place or cause, and each of its lines
+    must name its own topic."""
+    if not SIM.exists():
+        pytest.skip("no ../shared/tools/patient_sim.py beside the project")
+    spec = importlib.util.spec_from_file_location("patient_sim", SIM)
+    sim = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sim)
+    domain = yaml.safe_load((PROJECT_ROOT / "bot" / "domain" / "screening.yml").read_text())
+    responses = domain["responses"]
+    intro = responses["utter_ask_screening"][0]["text"]
+    regions = yaml.safe_load((PROJECT_ROOT / "data" / "regions.yml").read_text())
+    for region in (entry["code"] for entry in regions["regions"]):
+        for cause in ("injury", "overuse"):
+            group = screening_group(Case(regions=(region,), cause=cause, days=3, intensity=5))
+            if len(group) < 2:
+                continue
+            items = "\n".join(
+                f"- {responses[f'utter_screen_item_{q.code}'][0]['text']}" for q in group
+            )
+            kind, *topics = sim.classify(intro.format(items=items))
+            assert kind == "flags", (region, items)
+            for q in group:
+                assert SIM_TOPICS[q.code] & set(topics[0]), (region, q.code, topics)

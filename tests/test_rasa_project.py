@@ -30,7 +30,7 @@ def sent_by_code(utterance: str) -> bool:
     actions say, which the validator cannot see in any story or rule."""
     if utterance in RASA_DEFAULT_RESPONSES:
         return True
-    if re.fullmatch(r"utter_ask_(pain_\w+|screen_\w+)", utterance):
+    if re.fullmatch(r"utter_ask_(pain_\w+|screen_\w+|screening)|utter_screen_item_\w+", utterance):
         return True
     if utterance.removeprefix("utter_level_") in LEVELS:
         return True

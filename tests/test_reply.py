@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from actions.triage.case import Case
+from actions.triage.interview import questions_to_ask, screening_group
+from actions.triage.policy import policy
 from actions.triage.reply import Interview, Message, read_message
 
 TODAY = date(2026, 11, 24)
@@ -233,3 +236,100 @@ def test_a_correction_to_a_vague_place_asks_which_part_again():
 def test_without_a_correction_what_is_known_stays():
     reading = read(message("my right side", ("side", "right")), "pain_intensity", case=KNOWN)
     assert "pain_side" not in reading.slots
+
+
+CALF_CASE = Case(regions=("calf",), cause="overuse", days=3, intensity=4)
+
+
+def test_one_no_answers_every_question_of_a_group():
+    group = screening_group(CALF_CASE)
+    assert len(group) > 1
+    reading = read(message("no, none of those"), "screening", case=CALF_CASE)
+    assert reading.slots == {q.slot: "no" for q in group}
+
+
+def test_a_group_answer_naming_a_sign_says_yes_to_that_question_and_asks_the_rest_singly():
+    group = screening_group(CALF_CASE)
+    reading = read(
+        message("yes, my calf is swollen", ("finding", "swelling")), "screening", case=CALF_CASE
+    )
+    assert reading.slots["screen_dvt"] == "yes"
+    assert "dvt_signs" in reading.slots["findings"]
+    assert set(reading.slots["ask_singly"]) == {q.code for q in group} - {"dvt"}
+    assert not any(reading.slots.get(q.slot) == "no" for q in group)
+
+
+def test_a_bare_yes_to_a_group_asks_each_question_by_itself():
+    group = screening_group(CALF_CASE)
+    reading = read(message("/affirm", intent="affirm"), "screening", case=CALF_CASE)
+    assert set(reading.slots["ask_singly"]) == {q.code for q in group}
+    assert reading.responses == ["utter_screening_one_at_a_time"]
+    later = questions_to_ask(CALF_CASE, reading.slots["ask_singly"])
+    assert later == [q.slot for q in group]
+
+
+def test_an_unclear_answer_to_a_group_is_asked_singly_and_a_second_unclear_is_a_yes():
+    group = screening_group(CALF_CASE)
+    reading = read(message("purple"), "screening", case=CALF_CASE)
+    assert set(reading.slots["unclear_questions"]) == {q.slot for q in group}
+    first = group[0]
+    again = read(
+        message("purple"),
+        first.slot,
+        case=CALF_CASE,
+        unclear=frozenset(reading.slots["unclear_questions"]),
+        singly=frozenset(reading.slots["ask_singly"]),
+    )
+    assert again.slots[first.slot] == "yes"
+
+
+def test_questions_that_need_full_attention_are_never_grouped():
+    head = Case(regions=("head_back",), cause="posture", days=2, intensity=3)
+    plan = questions_to_ask(head)
+    assert plan[:2] == ["screen_stroke", "screen_thunderclap"]
+    assert plan[2:] == ["screening"]
+    assert {q.code for q in screening_group(head)} == {"fever", "arteritis", "numbness"}
+
+
+@pytest.mark.parametrize("intent", ["faq", "stop", "human_handoff"])
+def test_a_question_or_request_instead_of_an_answer_leaves_the_form_to_the_rules(intent):
+    for requested in ("pain_cause", "pain_duration_days", "screen_fever", "screening"):
+        msg = message("what is a trigger point?", intent=intent, confidence=0.95)
+        assert read(msg, requested, case=CALF_CASE).interrupted, requested
+
+
+def test_a_red_flag_inside_a_question_is_still_acted_on():
+    msg = message(
+        "stop, I can't breathe properly", ("finding", "breathless"), intent="stop", confidence=0.9
+    )
+    reading = read(msg, "pain_duration_days", case=CALF_CASE)
+    assert not reading.interrupted
+    assert "breathless" in reading.slots["findings"]
+
+
+def test_a_correction_is_not_taken_for_the_answer_to_a_red_flag_question():
+    reading = read(
+        message("no, it's more my lower back", ("body_region", "low_back")),
+        "screening",
+        case=CALF_CASE,
+    )
+    assert reading.slots["pain_regions"] == ["low_back"]
+    assert not any(key.startswith("screen_") for key in reading.slots)
+
+
+def test_a_place_named_later_joins_the_others_and_is_screened_too():
+    case = Case(regions=("low_back",), cause="overuse")
+    reading = read(
+        message(
+            "sorry, my calf is swollen and red too",
+            ("body_region", "calf"),
+            ("finding", "swelling"),
+            ("finding", "red_warm"),
+        ),
+        "pain_duration_days",
+        case=case,
+    )
+    assert reading.slots["pain_regions"] == ["low_back", "calf"]
+    assert {"swelling", "red_warm"} <= set(reading.slots["findings"])
+    later = replace(case, regions=("low_back", "calf"), findings=frozenset({"swelling"}))
+    assert "deep_vein_thrombosis" in policy().decide(later).red_flags

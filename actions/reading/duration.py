@@ -11,8 +11,11 @@ import dateparser
 from actions.reading.vocabulary import normalise, phrase_pattern, readings
 
 _SINCE = re.compile(
-    r"\b(?:since|from|started on|began on|on)\s+(?:last\s+)?([a-z0-9][a-z0-9 ,./-]{1,30})"
+    r"\b(?:since|from|started on|began on|on)\s+(?:last\s+)?([a-z0-9][a-z0-9 ./-]{1,40})"
 )
+LONGEST_DATE = 4
+"""Words a date may take after "since" ("the 3rd of May"); the rest of the clause is not
+part of it ("since friday and now I get out of breath")."""
 _AGE = re.compile(r"\b\d+\s*(?:years?|yrs?)\s*old\b")
 
 
@@ -46,9 +49,11 @@ def read_days(text: str, asked: bool, today: date | None = None) -> float | None
         return min(found)[1]
     since = _SINCE.search(text)
     if since:
-        days = _days_since(since.group(1), today)
-        if days is not None:
-            return days
+        words = since.group(1).split()[:LONGEST_DATE]
+        for end in range(len(words), 0, -1):
+            days = _days_since(" ".join(words[:end]), today)
+            if days is not None:
+                return days
     if asked:
         bare = re.fullmatch(r"\D*?(\d+(?:\.\d+)?)\D*", text)
         if bare:

@@ -24,8 +24,15 @@ from actions.reading.intensity import read_intensity
 from actions.reading.vocabulary import phrase_pattern, readings
 from actions.settings import DATA_DIR
 from actions.triage.case import Case
-from actions.triage.interview import CAUSE, DURATION, INTENSITY, REGIONS
-from actions.triage.screening import question_for_slot
+from actions.triage.interview import (
+    CAUSE,
+    DURATION,
+    INTENSITY,
+    REGIONS,
+    SCREENING_GROUP,
+    screening_group,
+)
+from actions.triage.screening import Question, question_for_slot
 
 # Intents that are not answers: when nothing else could be read and the NLU is sure of
 # the intent, the bot answers it and asks its question again.
@@ -38,12 +45,17 @@ ASIDES = {
     "thank": "utter_welcome_in_form",
     "goodbye": "utter_out_of_scope_in_form",
 }
+# Intents that leave the interview for a moment: the form lets the dialogue rules answer
+# them (a question about trigger points, "stop", "talk to a person").
+INTERRUPTIONS = {"faq", "stop", "human_handoff"}
 UNSURE_INTENTS = {"dont_know"}
 NOT_UNDERSTOOD = {
     "utter_did_not_understand",
     "utter_did_not_understand_duration",
     "utter_did_not_understand_intensity",
 }
+INTERVIEW_BOOKKEEPING = {"unclear_questions", "ask_singly"}
+"""Slots that say how the interview went, not what the person said."""
 _HAS_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -61,6 +73,10 @@ class Message:
         if self.confidence < ASIDE_CONFIDENCE:
             return None
         return ASIDES.get(self.intent or "")
+
+    @property
+    def interrupts(self) -> bool:
+        return self.confidence >= ASIDE_CONFIDENCE and self.intent in INTERRUPTIONS
 
     def values(self, entity: str) -> list[str]:
         """Codes of one kind of entity, in the order said, each once."""
@@ -86,6 +102,8 @@ class Interview:
     case: Case
     vague_regions: tuple[str, ...] = ()
     unclear: frozenset[str] = frozenset()
+    singly: frozenset[str] = frozenset()
+    """Screening questions to ask one at a time, since their group got no clear "no"."""
 
 
 @dataclass
@@ -94,6 +112,8 @@ class Reading:
 
     slots: dict[str, Any] = field(default_factory=dict)
     responses: list[str] = field(default_factory=list)
+    interrupted: bool = False
+    """The message was not an answer but a question or a request for the dialogue rules."""
 
 
 @dataclass(frozen=True)
@@ -133,12 +153,13 @@ def cause_priority() -> list[str]:
 
 
 @cache
-def _correction() -> re.Pattern[str]:
-    return phrase_pattern(readings()["corrections"])
+def _cue(kind: str) -> re.Pattern[str]:
+    return phrase_pattern(readings()[kind])
 
 
 def is_correction(text: str) -> bool:
-    return bool(_correction().search(text.lower().replace("\u2019", "'")))
+    clean = text.lower().replace("\u2019", "'")
+    return bool(_cue("corrections").search(clean)) and not _cue("additions").search(clean)
 
 
 def read_message(
@@ -176,7 +197,12 @@ def read_message(
         "utter_did_not_understand_intensity",
         reading,
     )
-    if requested and requested.startswith("screen_"):
+    # a correction is not an answer to the red-flag question still open
+    screening = not (correcting and set(reading.slots) - {"findings"})
+    if requested == SCREENING_GROUP and screening:
+        group = screening_group(interview.case, interview.singly)
+        _read_screening_group(message, group, interview, findings, reading)
+    elif requested and requested.startswith("screen_") and screening:
         _read_screening(message, requested, interview, findings, reading)
     elif requested and not answered and not reading.responses:
         reading.responses.append(message.aside or "utter_did_not_understand")
@@ -184,6 +210,8 @@ def read_message(
         reading.slots["unclear_questions"] = sorted(interview.unclear | {requested})
     if correcting:
         _settle_correction(reading)
+    if message.interrupts and not set(reading.slots) - INTERVIEW_BOOKKEEPING:
+        return Reading(interrupted=True)
     return reading
 
 
@@ -200,9 +228,15 @@ def _settle_correction(reading: Reading) -> None:
 def _read_regions(
     message: Message, requested: str | None, interview: Interview, reading: Reading
 ) -> bool:
-    if interview.case.regions and requested != REGIONS:
-        return False
     specific = message.values("body_region")
+    known = interview.case.regions
+    if known and requested != REGIONS:
+        # a place named later joins the others: "and now my calf is swollen" is screened
+        # for the calf as well
+        added = [code for code in specific if code not in known]
+        if added:
+            reading.slots[REGIONS] = [*known, *added]
+        return False
     # "headaches at the back of my head": the vague word names the same place
     vague = [
         v
@@ -253,7 +287,7 @@ def _read_cause(message: Message, requested: str | None, case: Case, reading: Re
     if cause is None and requested == CAUSE:
         if message.intent in UNSURE_INTENTS or message.intent == "deny":
             cause = "unknown"
-        elif _HAS_WORDS.search(message.text) and not message.aside:
+        elif _HAS_WORDS.search(message.text) and not (message.aside or message.interrupts):
             cause = "other"
     if cause is None:
         return False
@@ -300,3 +334,35 @@ def _read_screening(
     reading.slots[slot] = "yes" if present else "no"
     if present:
         reading.slots["findings"] = sorted(set(findings) | question.on_yes)
+
+
+def _read_screening_group(
+    message: Message,
+    group: list[Question],
+    interview: Interview,
+    findings: Iterable[str],
+    reading: Reading,
+) -> None:
+    """One reply to "do you have any of these?". A plain no answers every question; the
+    questions whose signs the reply names are answered yes; when the reply is anything
+    else, the questions it did not answer are asked one at a time."""
+    named = set(message.values("finding"))
+    present = [q for q in group if q.signs & named]
+    answer = read_answer(message.text, named_symptom=bool(present), intent=message.intent)
+    found = set(findings)
+    for question in present:
+        reading.slots[question.slot] = "yes"
+        found |= question.on_yes
+    if found != set(interview.case.findings):
+        reading.slots["findings"] = sorted(found)
+    rest = [q for q in group if q not in present]
+    if answer is Answer.NO and not present:
+        reading.slots.update({q.slot: "no" for q in rest})
+        return
+    if not rest:
+        return
+    reading.slots["ask_singly"] = sorted(interview.singly | {q.code for q in rest})
+    reading.responses.append("utter_screening_one_at_a_time")
+    if answer is Answer.UNCLEAR:
+        # asked once already: a second unclear answer to one of them counts as yes
+        reading.slots["unclear_questions"] = sorted(interview.unclear | {q.slot for q in rest})

@@ -23,6 +23,8 @@ class Question:
     on_yes: frozenset[str]
     signs: frozenset[str]
     """Findings that, named in a reply, mean yes."""
+    alone: bool = False
+    """Always asked by itself, never in a group."""
 
     @property
     def slot(self) -> str:
@@ -43,7 +45,6 @@ class Question:
 
 @cache
 def questions() -> tuple[Question, ...]:
-    data = yaml.safe_load((DATA_DIR / "triage" / "screening.yml").read_text())
     return tuple(
         Question(
             code=q["code"],
@@ -54,9 +55,19 @@ def questions() -> tuple[Question, ...]:
             requires=frozenset(q.get("requires", ())),
             on_yes=frozenset(q["on_yes"]),
             signs=frozenset(q.get("signs", ())),
+            alone=bool(q.get("alone")),
         )
-        for q in data["questions"]
+        for q in _screening()["questions"]
     )
+
+
+@cache
+def _screening() -> dict:
+    return yaml.safe_load((DATA_DIR / "triage" / "screening.yml").read_text())
+
+
+def group_size() -> int:
+    return int(_screening()["group_size"])
 
 
 def question_for_slot(slot: str) -> Question | None:
