@@ -5,6 +5,7 @@ knotbot kb ...       load, check and query the knowledge base (knotbot kb -h)
 knotbot train        train the Rasa model, only when config or data changed
 knotbot run          all of the above, then the action server and the Rasa server
 knotbot chat         talk to the running assistant in the terminal
+knotbot nlu-report   measure the model on the held-out NLU test set, against the baseline
 """
 
 from __future__ import annotations
@@ -226,6 +227,11 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("run", help="load, train when needed, start both servers")
     chat_parser = commands.add_parser("chat", help="talk to the running assistant")
     chat_parser.add_argument("--url", default=f"http://127.0.0.1:{RASA_PORT}")
+    report_parser = commands.add_parser(
+        "nlu-report", help="measure the model on the held-out NLU test set"
+    )
+    report_parser.add_argument("--save", action="store_true", help="make this the baseline")
+    report_parser.add_argument("--out", type=Path, help="keep rasa's full reports here")
     args = parser.parse_args(argv)
 
     os.chdir(PROJECT_ROOT)
@@ -239,6 +245,23 @@ def main(argv: list[str] | None = None) -> None:
         run()
     elif args.command == "chat":
         chat(args.url.rstrip("/"))
+    elif args.command == "nlu-report":
+        nlu_report_command(save=args.save, out=args.out)
+
+
+def nlu_report_command(save: bool, out: Path | None) -> None:
+    from bot import nlu_report
+
+    model = train()
+    say(f"Testing {model.name} on {nlu_report.TEST_SET.relative_to(PROJECT_ROOT)}")
+    numbers = nlu_report.evaluate(model, out)
+    base = nlu_report.baseline()
+    print(nlu_report.table(numbers, base))
+    if save:
+        nlu_report.save(numbers)
+        say(f"Saved as the baseline in {nlu_report.BASELINE.relative_to(PROJECT_ROOT)}")
+    elif problems := nlu_report.regressions(numbers, base):
+        sys.exit("knotbot: worse than the baseline or the targets:\n" + "\n".join(problems))
 
 
 if __name__ == "__main__":

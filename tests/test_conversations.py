@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -167,22 +168,45 @@ def test_what_people_type_is_not_logged(bot):
 
 
 PATIENT_SIM = SHARED / "tools" / "patient_sim.py"
-VIGNETTES = [
-    # (file, the least number of exact triage levels)
-    pytest.param(SHARED / "examples" / "vignettes.yml", 10, id="shared-examples"),
-    pytest.param(PROJECT_ROOT / "tests" / "data" / "vignettes.yml", 14, id="our-own"),
-]
+VIGNETTES = {
+    "shared-examples": SHARED / "examples" / "vignettes.yml",
+    "our-own": PROJECT_ROOT / "tests" / "data" / "vignettes.yml",
+}
+needs_sim = pytest.mark.skipif(not PATIENT_SIM.exists(), reason="no ../shared/tools/patient_sim.py")
 
 
-@pytest.mark.skipif(not PATIENT_SIM.exists(), reason="no ../shared/tools/patient_sim.py")
-@pytest.mark.parametrize(("vignettes", "exact_at_least"), VIGNETTES)
-def test_the_scripted_patients_reach_the_right_level(bot, tmp_path, vignettes, exact_at_least):
+def simulate(bot, tmp_path, mode: str, cases: Path, *options: str) -> dict:
     out = tmp_path / "sim.json"
-    command = [sys.executable, str(PATIENT_SIM), "vignettes", str(vignettes)]
-    subprocess.run([*command, "--url", bot.url, "--json", str(out)], check=True, timeout=900)
-    summary = json.loads(out.read_text())["summary"]
+    command = [sys.executable, str(PATIENT_SIM), mode, str(cases), "--url", bot.url, *options]
+    if mode == "vignettes":
+        subprocess.run([*command, "--json", str(out)], check=True, timeout=900)
+        return json.loads(out.read_text())["summary"]
+    printed = subprocess.run(command, check=True, timeout=900, capture_output=True, text=True)
+    return json.loads(printed.stdout.rsplit("SUMMARY ", 1)[1])
+
+
+@needs_sim
+@pytest.mark.parametrize("buttons", ["0", "1"], ids=["typing", "buttons"])
+@pytest.mark.parametrize("vignettes", VIGNETTES.values(), ids=VIGNETTES.keys())
+def test_the_scripted_patients_reach_the_right_level(bot, tmp_path, vignettes, buttons):
+    summary = simulate(bot, tmp_path, "vignettes", vignettes, "--buttons", buttons)
     assert summary["errors"] == 0
     assert summary["under_triage"] == 0
     assert summary["emergency_caught"] == summary["emergencies"]
     assert summary["emergency_says_call"] == summary["emergencies"]
-    assert round(summary["triage_exact"] * summary["cases"]) >= exact_at_least
+    assert summary["triage_exact"] == 1.0
+    assert summary["median_turns"] <= 6
+
+
+@needs_sim
+def test_first_messages_are_read_into_regions_causes_and_sides(bot, tmp_path):
+    summary = simulate(bot, tmp_path, "utterances", PROJECT_ROOT / "tests/data/utterances.yml")
+    assert summary["region"] >= 0.95
+    assert summary["cause"] >= 0.9
+    assert summary["side"] >= 0.9
+
+
+@needs_sim
+def test_questions_about_trigger_points_get_the_right_answer(bot, tmp_path):
+    summary = simulate(bot, tmp_path, "faq", PROJECT_ROOT / "tests/data/faq.yml")
+    assert summary["faq"] >= 0.9
