@@ -131,3 +131,12 @@ def test_buttons_are_read_by_their_intent_typed_text_by_its_words():
     assert read_answer("/deny", intent="deny") is Answer.NO
     assert read_answer("purple", intent="affirm") is Answer.UNCLEAR
     assert read_answer("purple", intent="deny") is Answer.UNCLEAR
+
+
+def test_a_date_ends_where_its_clause_does():
+    assert read_days("since friday, and now I get out of breath", True, TODAY) == 4
+    assert read_days("since friday and I feel sick", True, TODAY) == 4
+
+
+def test_a_question_with_on_in_it_is_no_date():
+    assert read_days("how long should I press on a knot?", asked=True, today=TODAY) is None

@@ -51,6 +51,8 @@ def read_days(text: str, asked: bool, today: date | None = None) -> float | None
     if since:
         words = since.group(1).split()[:LONGEST_DATE]
         for end in range(len(words), 0, -1):
+            if not _is_date(words[:end]):
+                continue
             days = _days_since(" ".join(words[:end]), today)
             if days is not None:
                 return days
@@ -60,6 +62,11 @@ def read_days(text: str, asked: bool, today: date | None = None) -> float | None
             return float(bare.group(1))
         return _days_since(text, today)
     return None
+
+
+def _is_date(words: list[str]) -> bool:
+    date_words = readings()["duration"]["date_words"]
+    return any(w.strip(",.") in date_words or any(c.isdigit() for c in w) for w in words)
 
 
 def _days_since(phrase: str, today: date) -> float | None:
