@@ -91,15 +91,22 @@ def test_a_vague_place_gets_buttons_for_its_parts(bot):
     assert bot.slots(sender)["pain_regions"] == ["low_back"]
 
 
-def test_an_unclear_red_flag_answer_is_asked_again_then_counts_as_present(bot):
+def test_red_flag_questions_come_grouped_and_one_no_answers_them(bot):
     sender, replies = bot.talk("a knot in my left calf from running", "2 days", "3")
     question = texts(replies[-1])
-    assert "?" in question
+    assert "any of these" in question and "swollen" in question and "breath" in question
+    assert [b["title"] for m in replies[-1] for b in m.get("buttons") or []] == ["Yes", "No"]
+    bot.send(sender, "no")
+    assert bot.slots(sender)["triage_level"] == "self_care"
+
+
+def test_an_unclear_red_flag_answer_is_asked_again_then_counts_as_present(bot):
+    sender, _ = bot.talk("a knot in my left calf from running", "2 days", "3")
     first = bot.send(sender, "purple")
-    assert "clear yes or no" in texts(first)
+    # the group is asked again one question at a time, the embolism one first
+    assert "one at a time" in texts(first) and "breath" in texts(first)
     bot.send(sender, "banana")
-    slots = bot.slots(sender)
-    assert slots["triage_level"] == "emergency"  # the first calf question is the embolism one
+    assert bot.slots(sender)["triage_level"] == "emergency"
 
 
 def test_corrections_change_the_answers_and_the_decision(bot):

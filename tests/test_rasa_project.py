@@ -25,6 +25,13 @@ RASA_DEFAULT_RESPONSES = {"utter_restart"}
 """Said by Rasa's own default actions (action_restart)."""
 
 
+RETRIEVAL_INTENT_TWICE = (
+    "The following duplicated intents have been found across multiple domain files: faq"
+)
+"""Rasa adds a retrieval intent to the domain from its responses as well; declared or not,
+one of the validator's checks complains, and undeclared it fails the rules that use it."""
+
+
 def sent_by_code(utterance: str) -> bool:
     """Responses the form asks by slot name, the custom actions send, or Rasa's default
     actions say, which the validator cannot see in any story or rule."""
@@ -50,7 +57,11 @@ def test_rasa_data_validate_passes_with_no_warning_the_project_can_fix():
     warnings = re.findall(r"UserWarning: (.*)", output)
     assert warnings, "the validator reports the responses only code sends"
     unused = re.compile(r"The utterance '(\w+)' is not used in any story or rule\.")
-    fixable = [w for w in warnings if not ((m := unused.match(w)) and sent_by_code(m[1]))]
+    fixable = [
+        w
+        for w in warnings
+        if not ((m := unused.match(w)) and sent_by_code(m[1])) and w != RETRIEVAL_INTENT_TWICE
+    ]
     assert fixable == []
 
 
