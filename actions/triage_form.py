@@ -32,7 +32,7 @@ class ValidateTriageForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if (tracker.active_loop or {}).get("is_interrupted"):
+        if handed_to_the_rules(tracker):
             # back from a question the rules answered: its message was read already
             dispatcher.utter_message(response="utter_back_to_check")
             events = []
@@ -68,6 +68,17 @@ class ValidateTriageForm(FormValidationAction):
             # setting the question's slot to what it was keeps the form asking it again.
             reading.slots[requested] = tracker.get_slot(requested)
         return [SlotSet(slot, value) for slot, value in reading.slots.items()]
+
+
+def handed_to_the_rules(tracker: Tracker) -> bool:
+    """The form rejected the latest message, so the rules answered it (Rasa does not always
+    mark the loop as interrupted when it comes back)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == REJECTED and event.get("name") == "triage_form":
+            return True
+    return False
 
 
 class ActionAskPainRegions(Action):
