@@ -1,0 +1,1 @@
+"""Rasa input channels, where the built-in ones fall short."""

@@ -1,0 +1,62 @@
+"""Rasa's socket.io channel with working session persistence.
+
+Rasa 3.6.21's `SocketIOInput` calls `sio.enter_room` without `await`; since python-socketio
+5.10 it is a coroutine, so with `session_persistence: true` the socket never joins its
+session's room and every reply, sent to that room, is lost (../shared/research/
+rasa-3.6-notes.md, section 0). This subclass re-registers the session request with the
+await, and answers a message without a session id instead of dropping it silently.
+Configured in bot/credentials.yml as `bot.channels.socketio.SocketIOInput`.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels import socketio
+from rasa.core.channels.channel import UserMessage
+from sanic import Blueprint
+
+
+class SocketIOInput(socketio.SocketIOInput):
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+        sio = self.sio
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: str, data: dict | None) -> None:
+            data = data or {}
+            if not data.get("session_id"):
+                data["session_id"] = uuid.uuid4().hex
+            if self.session_persistence:
+                await sio.enter_room(sid, data["session_id"], namespace=self.namespace)
+            await sio.emit("session_confirm", data["session_id"], room=sid)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: str, data: dict) -> None:
+            if self.session_persistence and not data.get("session_id"):
+                await sio.emit("session_error", "send session_request before messages", room=sid)
+                return
+            sender_id = data["session_id"] if self.session_persistence else sid
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            message = UserMessage(
+                str(data.get("message") or ""),
+                socketio.SocketIOOutput(sio, self.bot_message_evt),
+                sender_id,
+                input_channel=self.name(),
+                metadata=metadata,
+            )
+            await on_new_message(message)
+
+        return blueprint

@@ -1,0 +1,64 @@
+"""The socket.io channel the web widget uses: replies arrive, and a reload keeps the
+conversation (session persistence, broken in Rasa 3.6's own channel)."""
+
+from __future__ import annotations
+
+import queue
+import uuid
+
+import pytest
+import socketio
+
+pytestmark = pytest.mark.e2e
+
+
+class Socket:
+    """A browser tab: one socket.io connection asking for a session."""
+
+    def __init__(self, url: str, session_id: str) -> None:
+        self.replies: queue.Queue = queue.Queue()
+        self.confirmed: queue.Queue = queue.Queue()
+        self.client = socketio.Client()
+        self.client.on("bot_uttered", self.replies.put)
+        self.client.on("session_confirm", self.confirmed.put)
+        # polling: python-engineio's websocket client needs a newer aiohttp than Rasa's
+        self.client.connect(url, transports=["polling"], socketio_path="/socket.io")
+        self.client.emit("session_request", {"session_id": session_id})
+        self.session_id = self.confirmed.get(timeout=30)
+
+    def say(self, text: str) -> list[dict]:
+        self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
+        replies = [self.replies.get(timeout=60)]
+        while True:
+            try:
+                replies.append(self.replies.get(timeout=2))
+            except queue.Empty:
+                return replies
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+def test_replies_reach_the_page_and_a_reload_continues_the_conversation(bot):
+    session = uuid.uuid4().hex
+    tab = Socket(bot.url, session)
+    assert tab.session_id == session
+    first = tab.say("a knot in my left calf from running")
+    assert any("How long" in (r.get("text") or "") for r in first)
+    tab.close()
+
+    reloaded = Socket(bot.url, session)
+    reloaded.say("3 days")
+    reloaded.close()
+    slots = bot.slots(session)
+    assert slots["pain_regions"] == ["calf"]
+    assert slots["pain_duration_days"] == 3
+
+
+def test_a_message_without_a_session_is_refused_with_a_reason(bot):
+    tab = Socket(bot.url, uuid.uuid4().hex)
+    errors: queue.Queue = queue.Queue()
+    tab.client.on("session_error", errors.put)
+    tab.client.emit("user_uttered", {"message": "hello"})
+    assert "session_request" in errors.get(timeout=30)
+    tab.close()
