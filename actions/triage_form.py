@@ -12,9 +12,10 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.knowledge.seed import read_regions
-from actions.tracker_state import case_from, interview_from, message_from
+from actions.tracker_state import interview_from, message_from
 from actions.triage.interview import questions_to_ask, screening_group
 from actions.triage.reply import body_areas, read_message, vague_regions
+from actions.triage.screening import Question
 
 REJECTED = ActionExecutionRejected("")["event"]
 
@@ -52,7 +53,8 @@ class ValidateTriageForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        return questions_to_ask(case_from(tracker.slots), tracker.get_slot("ask_singly") or ())
+        interview = interview_from(tracker.slots)
+        return questions_to_ask(interview.case, interview.singly)
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -119,11 +121,16 @@ class ActionAskScreening(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        group = screening_group(case_from(tracker.slots), tracker.get_slot("ask_singly") or ())
-        responses = domain.get("responses", {})
-        items = "\n".join(f"- {responses[f'utter_screen_item_{q.code}'][0]['text']}" for q in group)
+        interview = interview_from(tracker.slots)
+        group = screening_group(interview.case, interview.singly)
+        items = screening_items(group, domain.get("responses", {}))
         dispatcher.utter_message(response="utter_ask_screening", items=items)
         return []
+
+
+def screening_items(group: list[Question], responses: Mapping[str, Any]) -> str:
+    """The group's questions as lines of a list, in their `utter_screen_item_<code>` words."""
+    return "\n".join(f"- {responses[f'utter_screen_item_{q.code}'][0]['text']}" for q in group)
 
 
 def inform_button(title: str, entity: str, value: str) -> dict[str, str]:

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from actions.settings import PROJECT_ROOT
-from actions.triage.reply import cause_priority
+from actions.triage.reply import first_cause
 
 TEST_SET = PROJECT_ROOT / "tests" / "nlu" / "test_nlu.yml"
 BASELINE = PROJECT_ROOT / "tests" / "nlu" / "baseline.json"
@@ -96,8 +96,9 @@ def the_cause_the_bot_takes(found: set[tuple[str, str]]) -> set[tuple[str, str]]
     causes = [value for kind, value in found if kind == "cause"]
     if len(causes) < 2:
         return found
-    first = next(c for c in cause_priority() if c in causes)
-    return {(kind, value) for kind, value in found if kind != "cause"} | {("cause", first)}
+    return {(kind, value) for kind, value in found if kind != "cause"} | {
+        ("cause", first_cause(causes))
+    }
 
 
 def baseline() -> dict[str, float]:

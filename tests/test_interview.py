@@ -9,6 +9,7 @@ from actions.settings import PROJECT_ROOT
 from actions.triage.case import Case
 from actions.triage.interview import questions_to_ask, screening_group
 from actions.triage.screening import open_questions, questions
+from actions.triage_form import screening_items
 
 
 def test_a_new_interview_asks_where_first():
@@ -119,9 +120,7 @@ def test_every_group_question_reads_as_asking_about_each_of_its_items():
             group = screening_group(Case(regions=(region,), cause=cause, days=3, intensity=5))
             if len(group) < 2:
                 continue
-            items = "\n".join(
-                f"- {responses[f'utter_screen_item_{q.code}'][0]['text']}" for q in group
-            )
+            items = screening_items(group, responses)
             kind, *topics = sim.classify(intro.format(items=items))
             assert kind == "flags", (region, items)
             for q in group:

@@ -152,6 +152,12 @@ def cause_priority() -> list[str]:
     return list(data["priority"])
 
 
+def first_cause(causes: Iterable[str]) -> str | None:
+    """Of several causes named ("I pulled it at football"), the one the case takes."""
+    named = set(causes)
+    return next((c for c in cause_priority() if c in named), None)
+
+
 @cache
 def _cue(kind: str) -> re.Pattern[str]:
     return phrase_pattern(readings()[kind])
@@ -279,8 +285,7 @@ def _read_side(message: Message, case: Case, reading: Reading) -> None:
 def _read_cause(message: Message, requested: str | None, case: Case, reading: Reading) -> bool:
     if case.cause is not None and requested != CAUSE:
         return False
-    causes = message.values("cause")
-    cause = next((c for c in cause_priority() if c in causes), None)
+    cause = first_cause(message.values("cause"))
     activity = message.words_of("cause", cause) if cause else None
     if activity:
         reading.slots["pain_activity"] = activity
