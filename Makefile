@@ -5,9 +5,16 @@ BIN := $(VENV)/bin
 # python3.10 from PATH (pyenv's shim reads .python-version here), else any pyenv 3.10
 PYTHON310 := $(or $(shell command -v python3.10 2>/dev/null),$(lastword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10)))
 
-.PHONY: install postgres run test chat train lint lock clean
+# $(call from_debian,PACKAGES,WHAT FOR): install Debian packages when root, else fail quietly
+define from_debian
+{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+  && echo "==> Installing $(1) from Debian's packages, $(2)" \
+  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
+endef
 
-install: $(VENV)/.installed
+.PHONY: install postgres chromium run test chat train lint lock clean
+
+install: $(VENV)/.installed node_modules/.package-lock.json
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -26,6 +33,15 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip check
 	@touch $@
 
+# The chat widget's one npm package (the socket.io client), served as is: no build step.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || $(call from_debian,nodejs npm,for the chat widget) || { \
+	  echo "KnotBot's chat widget needs npm: install Node.js and npm (apt-get install nodejs npm)."; \
+	  exit 1; }
+	@echo "==> Installing the chat widget's socket.io client from the npm registry"
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
 run: install
 	$(BIN)/knotbot run
 
@@ -41,16 +57,17 @@ lint: install
 
 # The database tests run against PostgreSQL's server programs from Debian's packages too.
 postgres:
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "==> Installing PostgreSQL from Debian's packages, for the database tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
-	  else \
-	    echo "==> PostgreSQL is not installed, so its tests are skipped (apt-get install postgresql)"; \
-	  fi; \
-	fi
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	  || $(call from_debian,postgresql,for the database tests) \
+	  || echo "==> PostgreSQL is not installed, so its tests are skipped (apt-get install postgresql)"
 
-test: install postgres
+# The browser tests drive Debian's Chromium (Playwright downloads no browser of its own).
+chromium:
+	@command -v chromium >/dev/null \
+	  || $(call from_debian,chromium,for the browser tests) \
+	  || echo "==> Chromium is not installed, so the browser tests are skipped (apt-get install chromium)"
+
+test: install postgres chromium
 	$(BIN)/knotbot train
 	$(BIN)/ruff check .
 	$(BIN)/pytest -ra
@@ -63,4 +80,4 @@ lock:
 	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) models results knotbot.db
+	rm -rf $(VENV) node_modules models results knotbot.db tests/artifacts

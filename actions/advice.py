@@ -16,6 +16,7 @@ from actions.settings import emergency_number
 from actions.tracker_state import case_from
 from actions.triage.policy import policy
 from actions.triage.reply import usual_places
+from actions.triage.result import result_card
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +84,34 @@ class ActionSuggestTriggerPoints(Action):
         if not for_doctor:
             dispatcher.utter_message(response="utter_self_care_general")
         return [SlotSet("trigger_points", [m.code for m in muscles])]
+
+
+class ActionShowResultCard(Action):
+    """The advice as a card a channel can draw: the body map, the level, the muscles."""
+
+    def name(self) -> str:
+        return "action_show_result_card"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        level = tracker.get_slot("triage_level")
+        if level is None:
+            return []
+        codes = []
+        if level in LEVELS_WITH_TRIGGER_POINTS:
+            codes = tracker.get_slot("trigger_points") or []
+        try:
+            muscles = KnowledgeBase.default().cards(codes) if codes else []
+        except SQLAlchemyError as error:
+            logger.error("Knowledge base lookup failed: %s", type(error).__name__)
+            muscles = []
+        card = result_card(
+            level,
+            tracker.get_slot("pain_regions") or [],
+            tracker.get_slot("pain_side"),
+            muscles,
+            tracker.get_slot("emergency_number") or emergency_number(),
+        )
+        dispatcher.utter_message(json_message=card)
+        return []

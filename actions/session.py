@@ -1,4 +1,5 @@
-"""A new conversation: the clinic's emergency number goes into the responses' slot."""
+"""A new conversation: the emergency number for the page's locale goes into the responses'
+slot (the web widget sends its `data-locale` as the session's metadata)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ class ActionSessionStart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        metadata = tracker.get_slot("session_started_metadata") or {}
+        locale = metadata.get("locale") if isinstance(metadata, dict) else None
         return [
             SessionStarted(),
-            SlotSet("emergency_number", emergency_number()),
+            SlotSet("emergency_number", emergency_number(str(locale) if locale else None)),
             ActionExecuted("action_listen"),
         ]

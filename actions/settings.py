@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
+
+import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("KNOTBOT_DATA_DIR", PROJECT_ROOT / "data"))
@@ -15,5 +18,15 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
-def emergency_number() -> str:
-    return os.environ.get("KNOTBOT_EMERGENCY_NUMBER", "911")
+def emergency_number(locale: str | None = None) -> str:
+    """The emergency number for a BCP 47 locale's country ("en-GB": 999), else the default."""
+    numbers = emergency_numbers()
+    subtags = (locale or "").replace("_", "-").split("-")
+    country = next((tag.upper() for tag in subtags[1:] if len(tag) == 2 and tag.isalpha()), "")
+    default = os.environ.get("KNOTBOT_EMERGENCY_NUMBER") or numbers["default"]
+    return numbers["countries"].get(country, default)
+
+
+@cache
+def emergency_numbers() -> dict:
+    return yaml.safe_load((DATA_DIR / "emergency_numbers.yml").read_text())

@@ -3,7 +3,8 @@
 knotbot lexicon      build the spaCy lexicon pipeline from data/lexicon
 knotbot kb ...       load, check and query the knowledge base (knotbot kb -h)
 knotbot train        train the Rasa model, only when config or data changed
-knotbot run          all of the above, then the action server and the Rasa server
+knotbot run          all of the above, then the action server, the Rasa server and the web app
+knotbot web          the web app alone: the demo clinic page, the chat widget, the body map
 knotbot chat         talk to the running assistant in the terminal
 knotbot nlu-report   measure the model on the held-out NLU test set, against the baseline
 """
@@ -41,6 +42,7 @@ TRAINING_INPUTS = [
 # The contract's ports; the variables let a second copy (or a test) run beside the first.
 RASA_PORT = int(os.environ.get("KNOTBOT_RASA_PORT", "5005"))
 ACTIONS_PORT = int(os.environ.get("KNOTBOT_ACTIONS_PORT", "5055"))
+WEB_PORT = int(os.environ.get("KNOTBOT_WEB_PORT", "8080"))
 
 
 def say(message: str) -> None:
@@ -114,9 +116,12 @@ def _bin(name: str) -> str:
 
 
 def server_commands(
-    model: Path, rasa_port: int = RASA_PORT, actions_port: int = ACTIONS_PORT
+    model: Path,
+    rasa_port: int = RASA_PORT,
+    actions_port: int = ACTIONS_PORT,
+    web_port: int = WEB_PORT,
 ) -> dict[str, list[str]]:
-    """The action server's and the Rasa server's command lines."""
+    """The action server's, the Rasa server's and the web app's command lines."""
     token = os.environ.get("KNOTBOT_API_TOKEN")
     rasa = [
         _bin("rasa"),
@@ -138,7 +143,25 @@ def server_commands(
     if token:
         rasa += ["--auth-token", token]
     actions = [_bin("rasa"), "run", "actions", "--actions", "actions", "--port", str(actions_port)]
-    return {"actions": actions, "rasa": rasa}
+    web = [_bin("knotbot"), "web", "--port", str(web_port), "--rasa-url", rasa_url(rasa_port)]
+    return {"actions": actions, "rasa": rasa, "web": web}
+
+
+def rasa_url(rasa_port: int = RASA_PORT) -> str:
+    """Where a browser finds the Rasa server (KNOTBOT_PUBLIC_RASA_URL behind a proxy)."""
+    return os.environ.get("KNOTBOT_PUBLIC_RASA_URL") or f"http://127.0.0.1:{rasa_port}"
+
+
+def web(port: int, rasa: str) -> None:
+    from bot.web.app import create_app
+
+    app = create_app(
+        rasa_url=rasa,
+        booking_url=os.environ.get("KNOTBOT_BOOKING_URL", "/#booking"),
+        locale=os.environ.get("KNOTBOT_LOCALE", "en-US"),
+    )
+    say(f"Web app on http://127.0.0.1:{port}/ (the chat widget talks to {rasa})")
+    app.run(host="127.0.0.1", port=port, access_log=False, motd=False, workers=1)
 
 
 def server_environment(actions_port: int = ACTIONS_PORT) -> dict[str, str]:
@@ -179,7 +202,8 @@ def _announce_when_ready(timeout: float = 300) -> None:
             time.sleep(2)
             continue
         say(
-            "KnotBot is ready. Chat in this terminal with `make chat`, or POST to "
+            f"KnotBot is ready. Open http://127.0.0.1:{WEB_PORT}/ to chat in the browser, "
+            "chat in this terminal with `make chat`, or POST to "
             f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook "
             '({"sender": "me", "message": "hello"}). Ctrl-C stops everything.'
         )
@@ -225,6 +249,9 @@ def main(argv: list[str] | None = None) -> None:
     train_parser = commands.add_parser("train", help="train when config or data changed")
     train_parser.add_argument("--force", action="store_true", help="train even when unchanged")
     commands.add_parser("run", help="load, train when needed, start both servers")
+    web_parser = commands.add_parser("web", help="the web app: demo page, widget, body map")
+    web_parser.add_argument("--port", type=int, default=WEB_PORT)
+    web_parser.add_argument("--rasa-url", default=rasa_url(), help="the Rasa server for the widget")
     chat_parser = commands.add_parser("chat", help="talk to the running assistant")
     chat_parser.add_argument("--url", default=f"http://127.0.0.1:{RASA_PORT}")
     report_parser = commands.add_parser(
@@ -243,6 +270,8 @@ def main(argv: list[str] | None = None) -> None:
         train(force=args.force)
     elif args.command == "run":
         run()
+    elif args.command == "web":
+        web(args.port, args.rasa_url)
     elif args.command == "chat":
         chat(args.url.rstrip("/"))
     elif args.command == "nlu-report":

@@ -73,6 +73,8 @@ class Bot:
 
     url: str
     logs: list[Path]
+    web_url: str
+    """The web app: the demo page with the chat widget, and the body map."""
 
     def send(self, sender: str, text: str) -> list[dict]:
         reply = requests.post(
@@ -100,13 +102,13 @@ def bot(kb_url, tmp_path_factory) -> Iterator[Bot]:
     if not model.exists():
         model = cli.train()
     logs_dir = tmp_path_factory.mktemp("logs")
-    rasa_port, actions_port = free_port(), free_port()
+    rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     env = {**cli.server_environment(actions_port), "DATABASE_URL": kb_url}
     env.pop("KNOTBOT_API_TOKEN", None)
     processes = []
     logs = []
     try:
-        for name, command in cli.server_commands(model, rasa_port, actions_port).items():
+        for name, command in cli.server_commands(model, rasa_port, actions_port, web_port).items():
             log = logs_dir / f"{name}.log"
             logs.append(log)
             processes.append(
@@ -125,10 +127,13 @@ def bot(kb_url, tmp_path_factory) -> Iterator[Bot]:
         health = {
             "actions": f"http://127.0.0.1:{actions_port}/health",
             "rasa": f"http://127.0.0.1:{rasa_port}/",
+            "web": f"http://127.0.0.1:{web_port}/health",
         }
         for name, process, log in processes:
             wait_until_up(health[name], process, log)
-        yield Bot(url=f"http://127.0.0.1:{rasa_port}", logs=logs)
+        yield Bot(
+            url=f"http://127.0.0.1:{rasa_port}", logs=logs, web_url=f"http://127.0.0.1:{web_port}"
+        )
     finally:
         for _, process, _ in processes:
             process.terminate()

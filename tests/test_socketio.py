@@ -26,8 +26,9 @@ class Socket:
         self.client.emit("session_request", {"session_id": session_id})
         self.session_id = self.confirmed.get(timeout=30)
 
-    def say(self, text: str) -> list[dict]:
-        self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})
+    def say(self, text: str, metadata: dict | None = None) -> list[dict]:
+        message = {"message": text, "session_id": self.session_id, "metadata": metadata or {}}
+        self.client.emit("user_uttered", message)
         replies = [self.replies.get(timeout=60)]
         while True:
             try:
@@ -62,3 +63,24 @@ def test_a_message_without_a_session_is_refused_with_a_reason(bot):
     tab.client.emit("user_uttered", {"message": "hello"})
     assert "session_request" in errors.get(timeout=30)
     tab.close()
+
+
+def test_custom_payloads_arrive_whole_and_the_page_locale_picks_the_emergency_number(bot):
+    session = uuid.uuid4().hex
+    tab = Socket(bot.url, session)
+    greeting = tab.say("hello", metadata={"locale": "en-GB"})
+    # Rasa's own channel spreads a custom payload over emit's arguments and fails
+    assert {"custom": {"knotbot": "body_map"}} in greeting
+    assert "call 999" in " ".join(r.get("text") or "" for r in greeting)
+    replies = tab.say("sudden crushing chest pain and I can't breathe")
+    tab.close()
+    cards = [r["custom"] for r in replies if "custom" in r]
+    assert cards == [
+        {
+            "knotbot": "result",
+            "level": "emergency",
+            "title": "Emergency: call now",
+            "colour": "#b3261e",
+            "emergency_number": "999",
+        }
+    ]

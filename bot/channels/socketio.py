@@ -5,6 +5,9 @@ Rasa 3.6.21's `SocketIOInput` calls `sio.enter_room` without `await`; since pyth
 session's room and every reply, sent to that room, is lost (../shared/research/
 rasa-3.6-notes.md, section 0). This subclass re-registers the session request with the
 await, and answers a message without a session id instead of dropping it silently.
+Its output sends custom payloads as `{"custom": ...}`, the shape the REST channel uses:
+Rasa's spreads them over `emit`'s keyword arguments, which fails for any payload that is
+not `{"data": ...}`.
 Configured in bot/credentials.yml as `bot.channels.socketio.SocketIOInput`.
 """
 
@@ -18,6 +21,13 @@ from typing import Any
 from rasa.core.channels import socketio
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint
+
+
+class SocketIOOutput(socketio.SocketIOOutput):
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
 
 
 class SocketIOInput(socketio.SocketIOInput):
@@ -52,7 +62,7 @@ class SocketIOInput(socketio.SocketIOInput):
                     metadata = {}
             message = UserMessage(
                 str(data.get("message") or ""),
-                socketio.SocketIOOutput(sio, self.bot_message_evt),
+                SocketIOOutput(sio, self.bot_message_evt),
                 sender_id,
                 input_channel=self.name(),
                 metadata=metadata,

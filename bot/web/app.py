@@ -1,0 +1,99 @@
+"""The web app on 127.0.0.1:8080: the demo clinic page, the chat widget's files and the
+body map. `knotbot run` starts it beside the Rasa server and the action server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Sanic, response
+from sanic.exceptions import NotFound
+from sanic.request import Request
+
+from actions.knowledge.rank import KnowledgeBase
+from actions.knowledge.seed import read_regions
+from actions.settings import PROJECT_ROOT
+from actions.settings import emergency_numbers as read_emergency_numbers
+from bot.web.bodymap import Spot, body_map
+
+WEB_DIR = Path(__file__).parent
+WIDGET_DIR = WEB_DIR / "widget"
+SOCKET_IO_CLIENT = PROJECT_ROOT / "node_modules" / "socket.io-client" / "dist"
+SIDES = ("left", "right", "both", "center")
+
+pages = Environment(
+    loader=FileSystemLoader(WEB_DIR / "pages"), autoescape=select_autoescape(["html"])
+)
+
+
+def create_app(rasa_url: str, booking_url: str, locale: str = "en-US") -> Sanic:
+    app = Sanic("knotbot_web")
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+
+    @app.get("/")
+    async def demo_page(request: Request) -> response.HTTPResponse:
+        page = pages.get_template("demo.html").render(
+            rasa_url=rasa_url,
+            booking_url=booking_url,
+            locale=locale,
+        )
+        return response.html(page)
+
+    @app.get("/health")
+    async def health(request: Request) -> response.HTTPResponse:
+        return response.json({"status": "ok"})
+
+    @app.get("/widget.js")
+    async def widget_loader(request: Request) -> response.HTTPResponse:
+        return await response.file(WIDGET_DIR / "loader.js", mime_type="text/javascript")
+
+    @app.get("/widget/<name:path>")
+    async def widget_file(request: Request, name: str) -> response.HTTPResponse:
+        if name == "vendor/socket.io.esm.min.js":
+            path = SOCKET_IO_CLIENT / "socket.io.esm.min.js"
+        else:
+            path = (WIDGET_DIR / name).resolve()
+            if WIDGET_DIR.resolve() not in path.parents:
+                raise NotFound("No such widget file")
+        if not path.is_file():
+            raise NotFound(f"No such widget file: {name}")
+        return await response.file(path)
+
+    @app.get("/widget/emergency-numbers.json")
+    async def emergency_numbers(request: Request) -> response.HTTPResponse:
+        numbers = dict(read_emergency_numbers())
+        numbers["default"] = os.environ.get("KNOTBOT_EMERGENCY_NUMBER") or numbers["default"]
+        return response.json(numbers)
+
+    @app.get("/bodymap.svg")
+    async def bodymap(request: Request) -> response.HTTPResponse:
+        """The map; `regions`, `side` and `muscles` (comma-separated codes) mark a result."""
+        regions = _codes(request, "regions")
+        muscles = _codes(request, "muscles")
+        side = request.args.get("side") or None
+        unknown = [code for code in regions if code not in read_regions()]
+        if muscles:
+            known = {card.code for card in KnowledgeBase.default().cards(muscles)}
+            unknown += [code for code in muscles if code not in known]
+        if unknown or (side and side not in SIDES):
+            return response.json(
+                {"error": "unknown codes", "unknown": unknown + ([side] if side else [])},
+                status=400,
+            )
+        spots = [Spot(number, code) for number, code in enumerate(muscles, start=1)]
+        svg = body_map().svg(regions, side, spots)
+        return response.text(svg, content_type="image/svg+xml; charset=utf-8")
+
+    @app.on_response
+    async def allow_embedding(request: Request, reply: response.HTTPResponse) -> None:
+        # clinics embed the widget on their own sites: its modules load cross-origin
+        if request.path.startswith(("/widget", "/bodymap")):
+            reply.headers["Access-Control-Allow-Origin"] = "*"
+            reply.headers.setdefault("Cache-Control", "no-cache")
+
+    return app
+
+
+def _codes(request: Request, name: str) -> list[str]:
+    return [code for code in (request.args.get(name) or "").split(",") if code][:50]
