@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.knowledge.rank import KnowledgeBase
+from actions.knowledge.rank import KnowledgeBase, MuscleCard, RankedMuscle
 from actions.settings import emergency_number
 from actions.tracker_state import case_from
 from actions.triage.policy import policy
@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 LEVELS_WITH_TRIGGER_POINTS = ("doctor", "therapist", "self_care")
 """Emergency and urgent advice says nothing else: no muscles, no self-care."""
+CHANNELS_WITH_RESULT_CARD = ("socketio",)
+"""The web widget lists the muscles on its result card, so it gets no message per muscle."""
 
 
 class ActionGiveTriageAdvice(Action):
@@ -53,13 +55,8 @@ class ActionSuggestTriggerPoints(Action):
         level = tracker.get_slot("triage_level")
         if level not in LEVELS_WITH_TRIGGER_POINTS:
             return []
-        case = case_from(tracker.slots)
-        knowledge = KnowledgeBase.default()
         try:
-            muscles = knowledge.rank(
-                case.regions, case.cause, case.side, symptoms=case.findings, activity=case.activity
-            )
-            cards = knowledge.cards([m.code for m in muscles])
+            muscles = likely_muscles(tracker)
         except SQLAlchemyError as error:
             logger.error("Knowledge base lookup failed: %s", type(error).__name__)
             dispatcher.utter_message(response="utter_knowledge_base_unavailable")
@@ -70,20 +67,23 @@ class ActionSuggestTriggerPoints(Action):
             if for_doctor
             else "utter_trigger_points_intro"
         )
-        for number, (muscle, card) in enumerate(zip(muscles, cards, strict=True), start=1):
-            dispatcher.utter_message(
-                response="utter_trigger_point_for_doctor" if for_doctor else "utter_trigger_point",
-                number=number,
-                name=muscle.name,
-                reason=muscle.reason,
-                location=" ".join(card.locations),
-                pressure=card.pressure,
-                stretch=card.stretch,
-                caution=" ".join(card.cautions) or "None known.",
-            )
+        if tracker.get_latest_input_channel() not in CHANNELS_WITH_RESULT_CARD:
+            for number, (muscle, card) in enumerate(muscles, start=1):
+                dispatcher.utter_message(
+                    response="utter_trigger_point_for_doctor"
+                    if for_doctor
+                    else "utter_trigger_point",
+                    number=number,
+                    name=muscle.name,
+                    reason=muscle.reason,
+                    location=" ".join(card.locations),
+                    pressure=card.pressure,
+                    stretch=card.stretch,
+                    caution=" ".join(card.cautions) or "None known.",
+                )
         if not for_doctor:
             dispatcher.utter_message(response="utter_self_care_general")
-        return [SlotSet("trigger_points", [m.code for m in muscles])]
+        return [SlotSet("trigger_points", [muscle.code for muscle, _ in muscles])]
 
 
 class ActionShowResultCard(Action):
@@ -98,14 +98,12 @@ class ActionShowResultCard(Action):
         level = tracker.get_slot("triage_level")
         if level is None:
             return []
-        codes = []
+        muscles = []
         if level in LEVELS_WITH_TRIGGER_POINTS:
-            codes = tracker.get_slot("trigger_points") or []
-        try:
-            muscles = KnowledgeBase.default().cards(codes) if codes else []
-        except SQLAlchemyError as error:
-            logger.error("Knowledge base lookup failed: %s", type(error).__name__)
-            muscles = []
+            try:
+                muscles = likely_muscles(tracker)
+            except SQLAlchemyError as error:
+                logger.error("Knowledge base lookup failed: %s", type(error).__name__)
         card = result_card(
             level,
             tracker.get_slot("pain_regions") or [],
@@ -115,3 +113,13 @@ class ActionShowResultCard(Action):
         )
         dispatcher.utter_message(json_message=card)
         return []
+
+
+def likely_muscles(tracker: Tracker) -> list[tuple[RankedMuscle, MuscleCard]]:
+    """The case's likeliest muscles, most likely first, each with what to tell about it."""
+    case = case_from(tracker.slots)
+    knowledge = KnowledgeBase.default()
+    muscles = knowledge.rank(
+        case.regions, case.cause, case.side, symptoms=case.findings, activity=case.activity
+    )
+    return list(zip(muscles, knowledge.cards([m.code for m in muscles]), strict=True))

@@ -84,3 +84,21 @@ def test_custom_payloads_arrive_whole_and_the_page_locale_picks_the_emergency_nu
             "emergency_number": "999",
         }
     ]
+
+
+def test_the_widget_gets_the_muscles_on_the_card_instead_of_one_message_each(bot):
+    tab = Socket(bot.url, uuid.uuid4().hex)
+    for text in ("a knot in my left calf from running", "3 days", "4"):
+        tab.say(text)
+    replies = tab.say("no")
+    tab.close()
+    texts = [r["text"] for r in replies if r.get("text")]
+    assert not [t for t in texts if t.startswith("1. ")]
+    (card,) = [r["custom"] for r in replies if "custom" in r]
+    assert card["level"] == "self_care"
+    assert card["regions"] == [{"code": "calf", "label": "Calf"}] and card["side"] == "left"
+    first = card["trigger_points"][0]
+    assert first["number"] == 1 and first["pressure"] and first["stretch"] and first["reason"]
+    assert [p["code"] for p in card["trigger_points"]] == bot.slots(tab.session_id)[
+        "trigger_points"
+    ]

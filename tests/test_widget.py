@@ -95,6 +95,23 @@ def press_button(page: Page, title: str) -> None:
     page.locator(".kb-reply:enabled", has_text=title).first.click()
 
 
+def whole_turn(page: Page, answer) -> None:
+    """Answer, then wait for the bot's whole reply (the typing indicator goes away)."""
+    said = page.locator(".kb-log > *").count()
+    answer()
+    page.wait_for_function(f"document.querySelectorAll('.kb-log > *').length > {said + 1}")
+    expect(page.locator(".kb-typing")).to_be_hidden(timeout=60_000)
+
+
+def answer_no_until_the_result(page: Page, answer) -> None:
+    for _ in range(8):
+        if page.locator(".kb-card").count():
+            return
+        wait_for_question(page, r"\?")
+        whole_turn(page, answer)
+    raise AssertionError("no result card after eight questions")
+
+
 def session_of(page: Page) -> str:
     return page.evaluate("sessionStorage.getItem('knotbot:session')")
 
@@ -134,6 +151,9 @@ def test_tapping_the_map_and_buttons_reaches_a_result_card_that_survives_a_reloa
     expect(card).to_be_visible()
     expect(card.locator(".kb-level")).to_have_text(re.compile("Self-care first"))
     expect(card.locator(".kb-points li").first).to_contain_text("Pressure")
+    expect(card.locator(".kb-caution").first).to_contain_text("Take care")
+    # the card lists the muscles, so no message repeats them one by one
+    assert not [t for t in bot_messages(page).all_inner_texts() if re.search(r": 1\. ", t)]
     expect(card.locator(".kb-book")).to_have_attribute("href", "/#booking")
     image = card.locator("img.kb-card-map")
     expect(image).to_have_attribute("alt", re.compile("Pain shaded: Calf \\(left side\\)"))
@@ -213,12 +233,13 @@ def test_the_whole_flow_works_with_the_keyboard_alone(page_at, bot):
     page.keyboard.press("Enter")
     wait_for_question(page, "How bad")
     page.keyboard.type("5")
-    page.keyboard.press("Enter")
-    while not page.locator(".kb-card").count():
-        wait_for_question(page, r"\?|any of these")
+    whole_turn(page, lambda: page.keyboard.press("Enter"))
+
+    def type_no() -> None:
         page.keyboard.type("no")
         page.keyboard.press("Enter")
-        page.wait_for_timeout(1500)
+
+    answer_no_until_the_result(page, type_no)
     expect(page.locator(".kb-card .kb-level")).to_be_visible()
     assert bot.slots(session_of(page))["pain_regions"] == ["shoulder_top"]
 
@@ -257,11 +278,8 @@ def test_axe_finds_no_serious_accessibility_problems(page_at, viewport):
     wait_for_question(page, "How long")
     type_answer(page, "2 weeks")
     wait_for_question(page, "How bad")
-    type_answer(page, "3")
-    while not page.locator(".kb-card").count():
-        wait_for_question(page, r"\?|any of these")
-        press_button(page, "No")
-        page.wait_for_timeout(1500)
+    whole_turn(page, lambda: type_answer(page, "3"))
+    answer_no_until_the_result(page, lambda: press_button(page, "No"))
     page.locator(".kb-card img").scroll_into_view_if_needed()
     assert serious_violations(page) == []
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from actions.knowledge.rank import MuscleCard
+from actions.knowledge.rank import MuscleCard, RankedMuscle
 from actions.knowledge.seed import read_regions
 from actions.settings import DATA_DIR
 
@@ -26,7 +26,7 @@ def result_card(
     level: str,
     regions: Sequence[str],
     side: str | None,
-    muscles: Sequence[MuscleCard],
+    muscles: Sequence[tuple[RankedMuscle, MuscleCard]],
     emergency_number: str,
 ) -> dict[str, Any]:
     card: dict[str, Any] = {
@@ -46,14 +46,16 @@ def result_card(
             "number": number,
             "code": muscle.code,
             "name": muscle.name,
-            "location": " ".join(muscle.locations),
+            "reason": muscle.reason,
+            "location": " ".join(about.locations),
             **(
-                {"pressure": muscle.pressure, "stretch": muscle.stretch}
+                {"pressure": about.pressure, "stretch": about.stretch}
                 if level in LEVELS_WITH_SELF_CARE
                 else {}
             ),
+            "cautions": list(about.cautions),
         }
-        for number, muscle in enumerate(muscles, start=1)
+        for number, (muscle, about) in enumerate(muscles, start=1)
     ]
     card["booking"] = level in LEVELS_WITH_SELF_CARE
     return card

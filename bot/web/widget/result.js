@@ -29,9 +29,13 @@ export function resultCard(card, config) {
     for (const point of points) {
       list.append(element("li", {},
         element("p", { class: "kb-point-name" }, element("span", { class: "kb-point-number", "aria-hidden": "true" }, String(point.number)), point.name),
+        point.reason ? element("p", {}, capitalise(point.reason) + ".") : null,
         element("p", {}, element("strong", {}, "Where to find it: "), point.location),
         point.pressure ? element("p", {}, element("strong", {}, "1. Pressure: "), point.pressure) : null,
-        point.stretch ? element("p", {}, element("strong", {}, "2. Stretch: "), point.stretch) : null));
+        point.stretch ? element("p", {}, element("strong", {}, "2. Stretch: "), point.stretch) : null,
+        point.cautions && point.cautions.length
+          ? element("p", { class: "kb-caution" }, element("strong", {}, "Take care: "), point.cautions.join("; ") + ".")
+          : null));
     }
     article.append(element("h4", {}, card.level === "doctor" ? "Muscles to mention to your doctor" : "Likely trigger points"), list);
   }
@@ -39,4 +43,8 @@ export function resultCard(card, config) {
     article.append(element("a", { class: "kb-book", href: config.bookingUrl }, "Book a licensed massage therapist"));
   }
   return article;
+}
+
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
