@@ -12,9 +12,9 @@ define from_debian
   && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
 endef
 
-.PHONY: install postgres chromium run test chat train lint lock clean
+.PHONY: install cairo postgres chromium run test chat train lint lock clean
 
-install: $(VENV)/.installed node_modules/.package-lock.json
+install: $(VENV)/.installed node_modules/.package-lock.json cairo
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -41,6 +41,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@echo "==> Installing the chat widget's socket.io client from the npm registry"
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# The Telegram channel draws the result's body map as a PNG through Cairo (CairoSVG).
+cairo:
+	@ldconfig -p 2>/dev/null | grep -q 'libcairo.so.2 ' \
+	  || $(call from_debian,libcairo2 fonts-dejavu-core,for the Telegram result picture) \
+	  || echo "==> Cairo is missing, so Telegram results come without a picture (apt-get install libcairo2)"
 
 run: install
 	$(BIN)/knotbot run

@@ -62,12 +62,12 @@ class ActionSuggestTriggerPoints(Action):
             dispatcher.utter_message(response="utter_knowledge_base_unavailable")
             return []
         for_doctor = level == "doctor"
-        dispatcher.utter_message(
-            response="utter_trigger_points_intro_doctor"
-            if for_doctor
-            else "utter_trigger_points_intro"
-        )
         if tracker.get_latest_input_channel() not in CHANNELS_WITH_RESULT_CARD:
+            dispatcher.utter_message(
+                response="utter_trigger_points_intro_doctor"
+                if for_doctor
+                else "utter_trigger_points_intro"
+            )
             for number, (muscle, card) in enumerate(muscles, start=1):
                 dispatcher.utter_message(
                     response="utter_trigger_point_for_doctor"

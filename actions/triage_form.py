@@ -83,6 +83,10 @@ def handed_to_the_rules(tracker: Tracker) -> bool:
     return False
 
 
+CHANNELS_WITHOUT_A_MAP = ("telegram",)
+"""Where no picture can be tapped, the first "where does it hurt?" offers the areas as buttons."""
+
+
 class ActionAskPainRegions(Action):
     """Where does it hurt, or, after a vague word like "my back", which part of it."""
 
@@ -95,7 +99,8 @@ class ActionAskPainRegions(Action):
         vague = tracker.get_slot("vague_regions") or []
         labels = read_regions()
         if not vague or vague[0] not in vague_regions():
-            if "pain_regions" in (tracker.get_slot("unclear_questions") or []):
+            unclear = "pain_regions" in (tracker.get_slot("unclear_questions") or [])
+            if unclear or tracker.get_latest_input_channel() in CHANNELS_WITHOUT_A_MAP:
                 dispatcher.utter_message(
                     response="utter_ask_pain_regions_by_area", buttons=area_buttons(labels)
                 )
@@ -139,9 +144,16 @@ def inform_button(title: str, entity: str, value: str) -> dict[str, str]:
 
 
 def area_buttons(labels: Mapping[str, str]) -> list[dict[str, str]]:
+    """One button per area; `group` lets a channel lay them out in rows (Telegram does)."""
     return [
-        inform_button(labels[area], "body_region", area)
-        if area in labels
-        else inform_button(area.replace("_", " ").capitalize(), "vague_region", area)
-        for area in body_areas()
+        {
+            **(
+                inform_button(labels[area], "body_region", area)
+                if area in labels
+                else inform_button(area.replace("_", " ").capitalize(), "vague_region", area)
+            ),
+            "group": group,
+        }
+        for group, areas in body_areas().items()
+        for area in areas
     ]

@@ -184,6 +184,7 @@ def run() -> None:
 
     knowledge_cli.load_knowledge_base(database_url(), say)
     model = train()
+    say(telegram_status())
     manager = Manager()
     env = server_environment()
     for name, command in server_commands(model).items():
@@ -191,6 +192,15 @@ def run() -> None:
     threading.Thread(target=_announce_when_ready, daemon=True).start()
     manager.loop()  # Ctrl-C (or SIGTERM) stops both servers
     sys.exit(manager.returncode)
+
+
+def telegram_status(env: dict[str, str] = os.environ) -> str:
+    if not env.get("TELEGRAM_TOKEN"):
+        return "Telegram is off: set TELEGRAM_TOKEN (and TELEGRAM_WEBHOOK_URL) to turn it on"
+    webhook = env.get("TELEGRAM_WEBHOOK_URL")
+    if not webhook:
+        return "Telegram is on, but TELEGRAM_WEBHOOK_URL is not set: register the webhook yourself"
+    return f"Telegram is on: its webhook {webhook} is registered when the Rasa server starts"
 
 
 def _announce_when_ready(timeout: float = 300) -> None:

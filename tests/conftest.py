@@ -18,8 +18,11 @@ from actions.knowledge.seed import load
 from actions.settings import PROJECT_ROOT
 from bot import cli
 from tests.databases import free_port, new_postgres_database, postgres_bindir, postgres_server
+from tests.telegram_api import FakeBotAPI
 
 SHARED = PROJECT_ROOT.parent / "shared"
+TELEGRAM_TOKEN = "123456789:TEST-token_for-the-fake-bot-api"
+TELEGRAM_SECRET = "test-secret_0123456789"
 
 
 @pytest.fixture(scope="session")
@@ -75,6 +78,8 @@ class Bot:
     logs: list[Path]
     web_url: str
     """The web app: the demo page with the chat widget, and the body map."""
+    telegram: FakeBotAPI
+    """The Bot API the Telegram channel talks to, recording what the bot sent."""
 
     def send(self, sender: str, text: str) -> list[dict]:
         reply = requests.post(
@@ -103,7 +108,16 @@ def bot(kb_url, tmp_path_factory) -> Iterator[Bot]:
         model = cli.train()
     logs_dir = tmp_path_factory.mktemp("logs")
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
-    env = {**cli.server_environment(actions_port), "DATABASE_URL": kb_url}
+    telegram = FakeBotAPI(TELEGRAM_TOKEN)
+    env = {
+        **cli.server_environment(actions_port),
+        "DATABASE_URL": kb_url,
+        "TELEGRAM_TOKEN": TELEGRAM_TOKEN,
+        "TELEGRAM_BOT_NAME": "knotbot_test_bot",
+        "TELEGRAM_WEBHOOK_URL": "https://knotbot.example/webhooks/telegram/webhook",
+        "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
+        "TELEGRAM_API_URL": telegram.url,
+    }
     env.pop("KNOTBOT_API_TOKEN", None)
     processes = []
     logs = []
@@ -132,7 +146,10 @@ def bot(kb_url, tmp_path_factory) -> Iterator[Bot]:
         for name, process, log in processes:
             wait_until_up(health[name], process, log)
         yield Bot(
-            url=f"http://127.0.0.1:{rasa_port}", logs=logs, web_url=f"http://127.0.0.1:{web_port}"
+            url=f"http://127.0.0.1:{rasa_port}",
+            logs=logs,
+            web_url=f"http://127.0.0.1:{web_port}",
+            telegram=telegram,
         )
     finally:
         for _, process, _ in processes:
@@ -142,6 +159,7 @@ def bot(kb_url, tmp_path_factory) -> Iterator[Bot]:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        telegram.stop()
 
 
 def texts(messages: list[dict]) -> str:

@@ -141,9 +141,10 @@ def usual_places(keys: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(vague_regions()[k].default for k in keys if k in vague_regions()))
 
 
-def body_areas() -> list[str]:
-    """Vague words and region codes to offer as buttons when words failed to place the pain."""
-    return list(_region_vocabulary()["areas"])
+def body_areas() -> dict[str, list[str]]:
+    """Vague words and region codes to offer as buttons when words failed to place the pain,
+    in groups ("Arms": shoulder, arm, elbow, hand)."""
+    return dict(_region_vocabulary()["areas"])
 
 
 @cache
