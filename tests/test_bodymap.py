@@ -72,3 +72,11 @@ def test_trigger_points_are_numbered_on_the_side_of_the_pain():
     back_midline = body_map().views["back"]["midline"]
     # the person's right is on the viewer's right in the back view
     assert all(float(g.find(f"{SVG}circle").get("cx")) > back_midline for g in spots)
+
+
+def test_a_result_on_one_side_of_the_body_is_drawn_larger_on_that_view_alone():
+    back_only = ET.fromstring(body_map().svg(["calf"], "left", [Spot(1, "soleus")]))
+    assert back_only.get("viewBox") == "210 0 210 470"
+    both = ET.fromstring(body_map().svg(["calf", "chest"], "left"))
+    assert both.get("viewBox") == "0 0 420 470"
+    assert ET.fromstring(body_map().svg()).get("viewBox") == "0 0 420 470"

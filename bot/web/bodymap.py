@@ -74,11 +74,12 @@ class BodyMap:
         spots: Sequence[Spot] = (),
         label: str = "Body map, front and back",
     ) -> str:
-        """The map; regions in `marked` shaded on the pain's side (both when unknown)."""
+        """The map; regions in `marked` shaded on the pain's side (both when unknown). When
+        everything marked is on one view (front or back), only that view is drawn, larger."""
         marked = set(marked)
         marked_sides = {"left": {"left"}, "right": {"right"}}.get(side or "", {"left", "right"})
         parts = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width} {self.height}" '
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{self._view_box(marked, spots)}" '
             f'role="group" aria-label={quoteattr(label)}>',
             f"<style>{STYLE}</style>",
         ]
@@ -103,6 +104,15 @@ class BodyMap:
         parts.extend(self._spot(spot, side) for spot in spots)
         parts.append("</svg>")
         return "".join(parts)
+
+    def _view_box(self, marked: set[str], spots: Sequence[Spot]) -> str:
+        views = {shape.view for shape in self.regions if shape.code in marked}
+        views |= {place["view"] for spot in spots for place in self.spots.get(spot.muscle, ())}
+        if len(views) != 1:
+            return f"0 0 {self.width} {self.height}"
+        width = self.width / len(self.views)
+        left = self.views[views.pop()]["midline"] - width / 2
+        return f"{left:g} 0 {width:g} {self.height}"
 
     def _region(self, shape: Shape, marked: bool) -> str:
         name = self.labels[shape.code]
