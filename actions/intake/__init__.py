@@ -1,0 +1,1 @@
+"""Clinic intake: appointments, intake records, and the questionnaire staff read."""
