@@ -154,12 +154,16 @@ def rasa_url(rasa_port: int = RASA_PORT) -> str:
 
 
 def web(port: int, rasa: str) -> None:
+    from actions.knowledge.database import engine
+    from actions.knowledge.migrate import upgrade
     from bot.web.app import create_app
 
+    upgrade(engine())  # the intake tables, when the knowledge base was loaded before them
     app = create_app(
         rasa_url=rasa,
         booking_url=os.environ.get("KNOTBOT_BOOKING_URL", "/#booking"),
         locale=os.environ.get("KNOTBOT_LOCALE", "en-US"),
+        clinic_token=os.environ.get("KNOTBOT_CLINIC_TOKEN"),
     )
     say(f"Web app on http://127.0.0.1:{port}/ (the chat widget talks to {rasa})")
     app.run(host="127.0.0.1", port=port, access_log=False, motd=False, workers=1)

@@ -23,6 +23,7 @@ from tests.telegram_api import FakeBotAPI
 SHARED = PROJECT_ROOT.parent / "shared"
 TELEGRAM_TOKEN = "123456789:TEST-token_for-the-fake-bot-api"
 TELEGRAM_SECRET = "test-secret_0123456789"
+CLINIC_TOKEN = "clinic-staff-token-for-tests"
 
 
 @pytest.fixture(scope="session")
@@ -117,6 +118,7 @@ def bot(kb_url, tmp_path_factory) -> Iterator[Bot]:
         "TELEGRAM_WEBHOOK_URL": "https://knotbot.example/webhooks/telegram/webhook",
         "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
         "TELEGRAM_API_URL": telegram.url,
+        "KNOTBOT_CLINIC_TOKEN": CLINIC_TOKEN,
     }
     env.pop("KNOTBOT_API_TOKEN", None)
     processes = []

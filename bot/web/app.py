@@ -11,11 +11,13 @@ from sanic import Sanic, response
 from sanic.exceptions import NotFound
 from sanic.request import Request
 
+from actions.intake.records import IntakeRecords
 from actions.knowledge.rank import KnowledgeBase
 from actions.knowledge.seed import read_regions
 from actions.settings import PROJECT_ROOT
 from actions.settings import emergency_numbers as read_emergency_numbers
 from bot.web.bodymap import Spot, body_map
+from bot.web.clinic import clinic_api
 
 WEB_DIR = Path(__file__).parent
 WIDGET_DIR = WEB_DIR / "widget"
@@ -27,9 +29,16 @@ pages = Environment(
 )
 
 
-def create_app(rasa_url: str, booking_url: str, locale: str = "en-US") -> Sanic:
+def create_app(
+    rasa_url: str,
+    booking_url: str,
+    locale: str = "en-US",
+    clinic_token: str | None = None,
+    records: IntakeRecords | None = None,
+) -> Sanic:
     app = Sanic("knotbot_web")
     app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.blueprint(clinic_api(clinic_token, records or IntakeRecords.default()))
 
     @app.get("/")
     async def demo_page(request: Request) -> response.HTTPResponse:
