@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
+from fhir.resources.questionnaire import Questionnaire
+from fhir.resources.questionnaireresponse import QuestionnaireResponse
 
 from actions.intake.records import IntakeRecords
 from actions.knowledge.database import engine
@@ -83,3 +85,37 @@ def test_malformed_json_and_unknown_references_get_clear_answers(bot):
     assert bad.status_code == 400
     missing = requests.get(f"{bot.web_url}/clinic/intakes/NOPE-404", headers=STAFF, timeout=10)
     assert missing.status_code == 404 and "no intake for NOPE-404" in missing.json()["error"]
+
+
+def test_an_intake_exports_as_a_valid_fhir_questionnaire_response(bot, kb_url):
+    assert register(bot, "FHIR-1", "2026-12-01T10:00:00+00:00").status_code == 201
+    slots = {
+        "pain_regions": ["neck_side", "shoulder_top"],
+        "pain_side": "left",
+        "pain_cause": "posture",
+        "pain_duration_days": 14.0,
+        "pain_intensity": 6.0,
+        "red_flags": [],
+        "triage_level": "therapist",
+        "trigger_points": ["upper_trapezius", "levator_scapulae"],
+    }
+    answers = {"session_goals": "turn my head", "blood_thinners": False}
+    IntakeRecords(engine(kb_url)).save("FHIR-1", "web-f", slots, answers, True)
+    reply = requests.get(f"{bot.web_url}/clinic/intakes/FHIR-1/fhir", headers=STAFF, timeout=10)
+    assert reply.status_code == 200
+    assert reply.headers["Content-Type"].startswith("application/fhir+json")
+    resource = QuestionnaireResponse.parse_obj(reply.json())
+    assert resource.status == "completed" and resource.identifier.value == "FHIR-1"
+    by_item = {item.linkId: item.answer for item in resource.item}
+    assert [a.valueCoding.code for a in by_item["pain_regions"]] == ["neck_side", "shoulder_top"]
+    assert by_item["blood_thinners"][0].valueBoolean is False
+    assert "red_flags" not in by_item  # nothing found is not an answer
+    refused = requests.get(f"{bot.web_url}/clinic/intakes/FHIR-1/fhir", timeout=10)
+    assert refused.status_code == 401 and "neck_side" not in refused.text
+
+
+def test_the_questionnaire_is_served_as_fhir(bot):
+    reply = requests.get(f"{bot.web_url}/clinic/fhir/Questionnaire/knotbot-intake", timeout=10)
+    assert reply.status_code == 200
+    questionnaire = Questionnaire.parse_obj(reply.json())
+    assert questionnaire.id == "knotbot-intake" and len(questionnaire.item) >= 20

@@ -14,7 +14,16 @@ from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
+from actions.intake.questionnaire import (
+    QUESTIONNAIRE_ID,
+    fhir_questionnaire,
+    load_questionnaire,
+    questionnaire_response,
+)
 from actions.intake.records import Intake, IntakeError, IntakeRecords
+
+FHIR_JSON = "application/fhir+json"
+FHIR_STATUS = {"in_progress": "in-progress", "completed": "completed"}
 
 
 def clinic_api(token: str | None, records: IntakeRecords) -> Blueprint:
@@ -60,12 +69,43 @@ def clinic_api(token: str | None, records: IntakeRecords) -> Blueprint:
     @clinic.get("/intakes/<ref:str>")
     @staff_only
     async def intake(request: Request, ref: str) -> response.HTTPResponse:
-        found = records.find(ref)
-        if found is None:
-            return response.json({"error": f"no intake for {ref}"}, status=404)
-        return response.json(_public(found))
+        return _one(records, ref, lambda found: response.json(_public(found)))
+
+    @clinic.get("/intakes/<ref:str>/fhir")
+    @staff_only
+    async def intake_as_fhir(request: Request, ref: str) -> response.HTTPResponse:
+        return _one(
+            records, ref, lambda found: response.json(fhir_response(found), content_type=FHIR_JSON)
+        )
+
+    @clinic.get(f"/fhir/Questionnaire/{QUESTIONNAIRE_ID}")
+    async def questionnaire(request: Request) -> response.HTTPResponse:
+        # the questions only, no patient's answers: readable without the staff token
+        return response.json(fhir_questionnaire(load_questionnaire()), content_type=FHIR_JSON)
 
     return clinic
+
+
+def fhir_response(intake: Intake) -> dict[str, Any]:
+    """The intake as a QuestionnaireResponse: triage items from the slots, the rest from the
+    answers the patient gave."""
+    questionnaire = load_questionnaire()
+    answers = {
+        item.code: intake.slots.get(item.from_slot)
+        if item.from_slot
+        else intake.answers.get(item.code)
+        for item in questionnaire.items
+    }
+    return questionnaire_response(
+        questionnaire, intake.ref, answers, intake.updated_at, FHIR_STATUS[intake.status]
+    )
+
+
+def _one(records: IntakeRecords, ref: str, render) -> response.HTTPResponse:
+    found = records.find(ref)
+    if found is None:
+        return response.json({"error": f"no intake for {ref}"}, status=404)
+    return render(found)
 
 
 def _carries(request: Request, token: str) -> bool:
