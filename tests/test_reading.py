@@ -114,6 +114,8 @@ def test_intensity_off_the_scale_is_not_read(text):
         ("not really", Answer.NO),
         ("not sure", Answer.UNCLEAR),
         ("no idea", Answer.UNCLEAR),
+        ("I'm not sure", Answer.UNCLEAR),  # opens like "I'm not", a no
+        ("no, well, I don't know", Answer.UNCLEAR),
         ("banana", Answer.UNCLEAR),
         ("there's nothing like that", Answer.NO),
     ],

@@ -30,15 +30,17 @@ def read_answer(text: str, named_symptom: bool = False, intent: str | None = Non
 
     A button's payload ("/affirm", "/deny") is read by its intent. Typed text is read by
     its words alone, never by a guessed intent, so that nothing but a clear "no" rules a
-    red flag out: the opening words decide when they are a yes, a no or an "I'm not sure"
-    (unclear); otherwise a reply that names the symptom asked about is a yes ("I've had
-    a temperature"), and one with a negation is a no ("there's none of that"). Anything
-    else is unclear.
+    red flag out: doubt anywhere in it ("I'm not sure") makes it unclear; then the opening
+    words decide when they are a yes or a no; otherwise a reply that names the symptom
+    asked about is a yes ("I've had a temperature"), and one with a negation is a no
+    ("there's none of that"). Anything else is unclear.
     """
     if text.startswith("/"):
         return {"affirm": Answer.YES, "deny": Answer.NO}.get(intent or "", Answer.UNCLEAR)
     clean = re.sub(r"[^\w' ]+", " ", text.lower().replace("\u2019", "'"))
     clean = re.sub(r"\s+", " ", clean).strip()
+    if any(f" {phrase} " in f" {clean} " for phrase, kind in _openings() if kind is None):
+        return Answer.UNCLEAR  # "I'm not sure" opens like a no, but rules nothing out
     for phrase, kind in _openings():
         if clean == phrase or clean.startswith(phrase + " "):
             return kind or Answer.UNCLEAR
