@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -30,3 +32,11 @@ def emergency_number(locale: str | None = None) -> str:
 @cache
 def emergency_numbers() -> dict:
     return yaml.safe_load((DATA_DIR / "emergency_numbers.yml").read_text())
+
+
+def clinic_time(moment: datetime) -> str:
+    """An appointment time as a patient reads it, in the clinic's zone (KNOTBOT_CLINIC_TIMEZONE,
+    an IANA name; UTC when unset): "Tuesday 1 December at 10:00"."""
+    zone = ZoneInfo(os.environ.get("KNOTBOT_CLINIC_TIMEZONE") or "UTC")
+    local = moment.astimezone(zone)
+    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"

@@ -55,3 +55,31 @@ def test_mistakes_are_explained_and_change_nothing(clinic, args, message):
     assert result.returncode != 0
     assert message in result.stderr
     assert records.find("OLD-1") is not None
+
+
+def test_invite_registers_the_appointment_and_prints_its_links(empty_database, monkeypatch):
+    monkeypatch.setenv("KNOTBOT_CLINIC_TIMEZONE", "Europe/Berlin")
+    monkeypatch.setenv("KNOTBOT_PUBLIC_WEB_URL", "https://clinic.example/chat/")
+    monkeypatch.setenv("TELEGRAM_BOT_NAME", "clinic_knot_bot")
+    result = knotbot(
+        "intake", "--database-url", empty_database, "invite", "INV-77", "--at", "2026-12-01 10:00"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Registered appointment INV-77 on Tuesday 1 December at 10:00" in result.stdout
+    assert "https://clinic.example/chat/?intake=INV-77" in result.stdout
+    assert "https://t.me/clinic_knot_bot?start=INV-77" in result.stdout
+    assert '/start_intake{"appointment_ref": "INV-77"}' in result.stdout
+    starts = IntakeRecords(engine(empty_database)).starts_at("INV-77")
+    assert starts == datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)  # 10:00 in Berlin
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("invite", "a b", "--at", "2026-12-01 10:00"), "is not an appointment reference"),
+        (("invite", "INV-78", "--at", "whenever"), "is not a date and time"),
+    ],
+)
+def test_invite_explains_what_is_wrong(empty_database, args, message):
+    result = knotbot("intake", "--database-url", empty_database, *args)
+    assert result.returncode != 0 and message in result.stderr

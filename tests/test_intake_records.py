@@ -52,7 +52,7 @@ def test_an_intake_for_a_registered_appointment_is_kept_once_and_updated(records
 def test_an_unregistered_or_malformed_reference_gets_no_intake(records, ref):
     with pytest.raises(IntakeError):
         records.save(ref, "web-abc", SLOTS, {}, True)
-    assert records.find(ref) is None and not records.is_registered(ref)
+    assert records.find(ref) is None and records.starts_at(ref) is None
     assert rows(records, IntakeRecord) == 0
 
 
@@ -82,7 +82,7 @@ def test_erasing_removes_the_record_and_its_answers(records):
     assert records.find("RIV-2002") is None
     assert rows(records, IntakeRecord) == 0 and rows(records, IntakeAnswer) == 0
     assert records.erase("RIV-2002") is False
-    assert records.is_registered("RIV-2002")  # the clinic's appointment stays
+    assert records.starts_at("RIV-2002") is not None  # the clinic's appointment stays
 
 
 def test_delete_my_data_erases_what_that_conversation_gave(records):
@@ -101,5 +101,5 @@ def test_purge_removes_appointments_older_than_the_retention_with_their_intakes(
     records.save("OLD-9", "c1", SLOTS, {"goals": "x"}, True)
     records.save("NEW-9", "c2", SLOTS, {"goals": "y"}, True)
     assert records.purge(timedelta(days=30), now=NOW) == 1
-    assert not records.is_registered("OLD-9") and records.find("NEW-9") is not None
+    assert records.starts_at("OLD-9") is None and records.find("NEW-9") is not None
     assert rows(records, IntakeRecord) == 1 and rows(records, IntakeAnswer) == 1

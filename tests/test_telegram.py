@@ -7,6 +7,7 @@ import itertools
 import json
 import random
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
@@ -18,7 +19,7 @@ from bot.channels.telegram import (
     command_text,
     keyboard,
 )
-from tests.conftest import TELEGRAM_SECRET
+from tests.conftest import CLINIC_TOKEN, TELEGRAM_SECRET
 
 pytestmark = pytest.mark.e2e
 
@@ -245,7 +246,9 @@ def test_without_a_token_the_channel_is_off():
 
 def test_commands_addressed_to_another_bot_are_left_alone():
     assert command_text("/start", "knotbot") == "/greet"
-    assert command_text("/start ABC123", "knotbot") == "/greet"
+    intake = '/start_intake{"appointment_ref": "ABC-123"}'
+    assert command_text("/start ABC-123", "knotbot") == intake
+    assert command_text("/start@otherbot ABC-123", "knotbot") == "/start@otherbot ABC-123"
     assert command_text("/help@KnotBot", "knotbot") == "/ask_help"
     assert command_text("/help@otherbot", "knotbot") == "/help@otherbot"
     assert command_text("my neck hurts", "knotbot") == "my neck hurts"
@@ -272,3 +275,35 @@ def test_the_clinic_can_send_a_message_through_the_api(bot):
     assert "I'm KnotBot" in " ".join(
         c.params.get("text", "") for c in bot.telegram.sent_to(chat.id)
     )
+
+
+def test_start_with_a_reference_begins_that_appointments_intake_and_creates_its_record(bot):
+    starts = datetime.now(timezone.utc) + timedelta(days=2)
+    ref = f"TG-{random.randrange(10**6)}"
+    registered = requests.post(
+        f"{bot.web_url}/clinic/appointments",
+        json={"ref": ref, "starts_at": starts.isoformat()},
+        headers={"Authorization": f"Bearer {CLINIC_TOKEN}"},
+        timeout=10,
+    )
+    assert registered.status_code == 201
+    chat = Chat(bot)
+    calls = chat.say(f"/start {ref}")
+    assert "before your appointment on" in texts(calls)
+    assert set(buttons(calls).values()) == {"/affirm", "/deny"}
+    assert "Where does it hurt?" in texts(chat.tap("/affirm"))
+    chat.say("my jaw and upper back hurt and I feel short of breath and clammy")
+    record = requests.get(
+        f"{bot.web_url}/clinic/intakes/{ref}",
+        headers={"Authorization": f"Bearer {CLINIC_TOKEN}"},
+        timeout=10,
+    ).json()
+    assert record["triage_level"] == "emergency" and record["flagged"]
+    assert chat.slots()["appointment_ref"] == ref
+
+
+def test_start_with_an_unknown_reference_says_so_and_starts_no_intake(bot):
+    chat = Chat(bot)
+    said = texts(chat.say("/start NOT-A-REAL-ONE"))
+    assert "can't find an appointment" in said and "Where does it hurt?" in said
+    assert chat.slots()["appointment_ref"] is None

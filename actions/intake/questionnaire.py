@@ -46,6 +46,8 @@ CODE = re.compile(r"[a-z][a-z0-9_]*")
 class Option:
     code: str
     display: str
+    words: tuple[str, ...] = ()
+    """Other ways people say it ("deep" for firm), for reading a typed answer."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,11 @@ def _item(entry: Mapping[str, Any], where: str) -> Item:
     if entry.get("type") not in FHIR_ITEM_TYPES:
         raise ValueError(f"{where}: the type must be one of {', '.join(FHIR_ITEM_TYPES)}")
     options = tuple(
-        Option(code=str(option["code"]), display=str(option["display"]))
+        Option(
+            code=str(option["code"]),
+            display=str(option["display"]),
+            words=tuple(str(word) for word in option.get("words") or ()),
+        )
         for option in entry.get("options") or ()
     )
     if (entry["type"] == "choice") != bool(options):

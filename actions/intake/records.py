@@ -64,11 +64,13 @@ class IntakeRecords:
             else:
                 appointment.starts_at = _utc(starts_at)
 
-    def is_registered(self, ref: str) -> bool:
+    def starts_at(self, ref: str) -> datetime | None:
+        """When the appointment starts; None for a reference the clinic did not register."""
         if not valid_ref(ref):
-            return False
+            return None
         with Session(self.engine, future=True) as session:
-            return session.get(Appointment, ref) is not None
+            appointment = session.get(Appointment, ref)
+            return _utc(appointment.starts_at) if appointment else None
 
     def save(
         self,

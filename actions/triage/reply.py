@@ -46,8 +46,9 @@ ASIDES = {
     "goodbye": "utter_out_of_scope_in_form",
 }
 # Intents that leave the interview for a moment: the form lets the dialogue rules answer
-# them (a question about trigger points, "stop", "talk to a person").
-INTERRUPTIONS = {"faq", "stop", "human_handoff"}
+# them (a question about trigger points, "stop", "talk to a person", "delete my data", an
+# intake link).
+INTERRUPTIONS = {"faq", "stop", "human_handoff", "delete_my_data", "start_intake"}
 UNSURE_INTENTS = {"dont_know"}
 NOT_UNDERSTOOD = {
     "utter_did_not_understand",

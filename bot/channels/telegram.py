@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import os
 from collections import OrderedDict
@@ -294,9 +295,12 @@ class TelegramInput(InputChannel):
 
 
 def command_text(text: str, bot_name: str | None) -> str:
-    """/start, /restart and /help (also as /help@bot_name) become the assistant's intents."""
-    word = text.strip().partition(" ")[0]
+    """/start, /restart and /help (also as /help@bot_name) become the assistant's intents;
+    `/start REF`, a clinic's deep link (t.me/<bot>?start=REF), starts that intake."""
+    word, _, rest = text.strip().partition(" ")
     command, _, addressee = word.partition("@")
     if addressee and bot_name and addressee.lower() != bot_name.lower():
         return text
+    if command.lower() == "/start" and rest.strip():
+        return "/start_intake" + json.dumps({"appointment_ref": rest.strip()})
     return COMMANDS.get(command.lower(), text) if command.startswith("/") else text

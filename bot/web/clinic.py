@@ -128,8 +128,15 @@ def _bad(message: str) -> response.HTTPResponse:
 
 
 def _public(intake: Intake) -> dict[str, Any]:
-    """The record as JSON: its status, the contract's slots and the intake answers."""
-    data = asdict(intake)
+    """The record as JSON: its status, the contract's slots and the intake answers. The
+    slots are also top-level keys, under their contract names, for clients that read the
+    record like a tracker."""
+    data = {
+        item.from_slot: intake.slots.get(item.from_slot)
+        for item in load_questionnaire().items
+        if item.from_slot
+    }
+    data |= asdict(intake)
     data["starts_at"] = intake.starts_at.isoformat()
     data["updated_at"] = intake.updated_at.isoformat()
     return data

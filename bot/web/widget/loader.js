@@ -8,6 +8,9 @@
  *     data-booking-url="https://…/book"      "book a licensed massage therapist"
  *     data-open="true"></script>             open the chat when the page loads
  *
+ * A clinic's intake link is the page with `?intake=REF` (or `data-intake="REF"`): the chat
+ * opens and starts the pre-appointment intake for that appointment.
+ *
  * This loader is a classic script, so it can read its own tag; the widget itself is a set
  * of ES modules beside it (no build step).
  */
@@ -24,8 +27,9 @@
     color: data.color || "#0b57a4",
     locale: data.locale || document.documentElement.lang || navigator.language || "en-US",
     bookingUrl: data.bookingUrl || "",
-    open: data.open === "true",
+    intake: data.intake || new URLSearchParams(window.location.search).get("intake") || "",
   };
+  config.open = data.open === "true" || Boolean(config.intake);
   var css = document.createElement("link");
   css.rel = "stylesheet";
   css.href = base + "widget/widget.css";

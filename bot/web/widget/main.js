@@ -11,6 +11,7 @@ import { resultCard } from "./result.js";
 const SESSION_KEY = "knotbot:session";
 const HISTORY_KEY = "knotbot:history:";
 const OPEN_KEY = "knotbot:open";
+const INTAKE_KEY = "knotbot:intake";
 const MAX_MESSAGE = 2000;
 const QUIET_AFTER_REPLY_MS = 800;
 const NO_REPLY_MS = 30000;
@@ -25,6 +26,11 @@ class Chat {
   constructor(config) {
     this.config = config;
     this.sessionId = sessionStorage.getItem(SESSION_KEY) || newSessionId();
+    if (config.intake && sessionStorage.getItem(INTAKE_KEY) !== config.intake) {
+      // another appointment's link: its intake is a conversation of its own
+      this.sessionId = newSessionId();
+      sessionStorage.setItem(INTAKE_KEY, config.intake);
+    }
     sessionStorage.setItem(SESSION_KEY, this.sessionId);
     this.history = JSON.parse(sessionStorage.getItem(HISTORY_KEY + this.sessionId) || "[]");
     this.pending = []; // answer widgets still waiting for the person
@@ -98,7 +104,8 @@ class Chat {
     this.socket.on("session_confirm", () => {
       if (!this.history.length && !this.greeted) {
         this.greeted = true;
-        this.emit("/greet");
+        const intake = this.config.intake;
+        this.emit(intake ? "/start_intake" + JSON.stringify({ appointment_ref: intake }) : "/greet");
       }
     });
     this.socket.on("bot_uttered", (message) => this.receive(message));
