@@ -2,7 +2,7 @@
 
 knotbot lexicon      build the spaCy lexicon pipeline from data/lexicon
 knotbot kb ...       load, check and query the knowledge base (knotbot kb -h)
-knotbot intake ...   erase or purge clinic intake records (knotbot intake -h)
+knotbot intake ...   invite, erase or purge clinic intake records (knotbot intake -h)
 knotbot train        train the Rasa model, only when config or data changed
 knotbot run          all of the above, then the action server, the Rasa server and the web app
 knotbot web          the web app alone: the demo clinic page, the chat widget, the body map
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import ipaddress
 import json
 import os
 import shlex
@@ -44,6 +45,8 @@ TRAINING_INPUTS = [
 RASA_PORT = int(os.environ.get("KNOTBOT_RASA_PORT", "5005"))
 ACTIONS_PORT = int(os.environ.get("KNOTBOT_ACTIONS_PORT", "5055"))
 WEB_PORT = int(os.environ.get("KNOTBOT_WEB_PORT", "8080"))
+# Wider than loopback (behind a proxy, in a container) only with the clinic token set.
+WEB_HOST = os.environ.get("KNOTBOT_WEB_HOST", "127.0.0.1")
 
 
 def say(message: str) -> None:
@@ -153,7 +156,15 @@ def rasa_url(rasa_port: int = RASA_PORT) -> str:
     return os.environ.get("KNOTBOT_PUBLIC_RASA_URL") or f"http://127.0.0.1:{rasa_port}"
 
 
-def web(port: int, rasa: str) -> None:
+def web(port: int, rasa: str, host: str = WEB_HOST) -> None:
+    # contract.md: KNOTBOT_API_TOKEN protects the clinic endpoints too when no staff token is set
+    token = os.environ.get("KNOTBOT_CLINIC_TOKEN") or os.environ.get("KNOTBOT_API_TOKEN")
+    if not token and not _is_loopback(host):
+        sys.exit(
+            f"knotbot: KNOTBOT_WEB_HOST is {host}, so the clinic's intakes would be open to "
+            "anyone who can reach it: set KNOTBOT_CLINIC_TOKEN (the clinic staff token), "
+            "or listen on 127.0.0.1"
+        )
     from actions.knowledge.database import engine
     from actions.knowledge.migrate import upgrade
     from bot.web.app import create_app
@@ -163,10 +174,17 @@ def web(port: int, rasa: str) -> None:
         rasa_url=rasa,
         booking_url=os.environ.get("KNOTBOT_BOOKING_URL", "/#booking"),
         locale=os.environ.get("KNOTBOT_LOCALE", "en-US"),
-        clinic_token=os.environ.get("KNOTBOT_CLINIC_TOKEN"),
+        clinic_token=token,
     )
-    say(f"Web app on http://127.0.0.1:{port}/ (the chat widget talks to {rasa})")
-    app.run(host="127.0.0.1", port=port, access_log=False, motd=False, workers=1)
+    say(f"Web app on http://{host}:{port}/ (the chat widget talks to {rasa})")
+    app.run(host=host, port=port, access_log=False, motd=False, workers=1)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name: only "localhost" is sure to stay on this machine
+        return host == "localhost"
 
 
 def server_environment(actions_port: int = ACTIONS_PORT) -> dict[str, str]:
@@ -220,7 +238,8 @@ def _announce_when_ready(timeout: float = 300) -> None:
             f"KnotBot is ready. Open http://127.0.0.1:{WEB_PORT}/ to chat in the browser, "
             "chat in this terminal with `make chat`, or POST to "
             f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook "
-            '({"sender": "me", "message": "hello"}). Ctrl-C stops everything.'
+            '({"sender": "me", "message": "hello"}). Clinic staff read intakes at '
+            f"http://127.0.0.1:{WEB_PORT}/staff/. Ctrl-C stops everything."
         )
         return
 

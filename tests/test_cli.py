@@ -62,6 +62,33 @@ def test_the_servers_listen_on_loopback_without_a_token(monkeypatch):
     assert cli.server_environment()["SANIC_HOST"] == "127.0.0.1"
 
 
+def test_the_web_app_refuses_to_listen_wider_without_the_clinic_token():
+    env = {name: value for name, value in os.environ.items() if name != "KNOTBOT_CLINIC_TOKEN"}
+    env |= {"KNOTBOT_WEB_HOST": "0.0.0.0", "KNOTBOT_WEB_PORT": str(free_port())}
+    # the timeout fails the test if it started serving instead
+    result = subprocess.run([KNOTBOT, "web"], env=env, capture_output=True, text=True, timeout=90)
+    assert result.returncode != 0
+    assert "KNOTBOT_WEB_HOST is 0.0.0.0" in result.stderr
+    assert "set KNOTBOT_CLINIC_TOKEN" in result.stderr
+    assert "Web app on" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("::1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("clinic.example", False),
+    ],
+)
+def test_only_loopback_hosts_count_as_local(host, loopback):
+    assert cli._is_loopback(host) is loopback
+
+
 def knotbot(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([KNOTBOT, *args], capture_output=True, text=True, timeout=120)
 

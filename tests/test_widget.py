@@ -5,39 +5,30 @@ from __future__ import annotations
 
 import http.server
 import re
-import shutil
 import threading
+import uuid
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from functools import partial
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+import requests
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from actions.settings import PROJECT_ROOT
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, NO_CHROMIUM, serious_violations
+from tests.conftest import CLINIC_TOKEN
 from tests.databases import free_port
 
 pytestmark = pytest.mark.e2e
 
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 PHONE = {"width": 320, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# Chromium runs as root in CI, and must not reach for Google's services on a closed network
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM:
-        pytest.skip("Chromium is not installed (make test installs it: apt-get install chromium)")
+        pytest.skip(NO_CHROMIUM)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -114,15 +105,6 @@ def answer_no_until_the_result(page: Page, answer) -> None:
 
 def session_of(page: Page) -> str:
     return page.evaluate("sessionStorage.getItem('knotbot:session')")
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -342,3 +324,28 @@ def test_a_clinic_embeds_it_with_one_tag_and_its_own_settings(page_at, clinic_si
     expect(page.locator(".kb-map svg")).to_be_visible()
     type_answer(page, "sudden weakness on one side of my face and slurred speech")
     expect(page.locator(".kb-emergency a")).to_have_attribute("href", "tel:999")
+
+
+def test_an_intake_link_opens_the_chat_on_that_appointments_intake(page_at, bot):
+    ref = f"WEB-{uuid.uuid4().hex[:6].upper()}"
+    starts = datetime.now(timezone.utc) + timedelta(days=1)
+    staff = {"Authorization": f"Bearer {CLINIC_TOKEN}"}
+    registered = requests.post(
+        f"{bot.web_url}/clinic/appointments",
+        json={"ref": ref, "starts_at": starts.isoformat()},
+        headers=staff,
+        timeout=10,
+    )
+    assert registered.status_code == 201
+    page = page_at(DESKTOP, f"{bot.web_url}/?intake={ref}")
+    wait_for_question(page, "Is it OK to save your answers")
+    expect(bot_messages(page).first).to_contain_text("before your appointment on")
+    whole_turn(page, lambda: press_button(page, "Yes, save my answers"))
+    expect(page.locator(".kb-map:not(.kb-answered)")).to_be_visible()
+    whole_turn(
+        page,
+        lambda: type_answer(page, "crushing chest pain spreading to my left arm and I'm sweating"),
+    )
+    expect(page.locator(".kb-emergency")).to_be_visible()
+    record = requests.get(f"{bot.web_url}/clinic/intakes/{ref}", headers=staff, timeout=10)
+    assert record.json()["flagged"] and record.json()["triage_level"] == "emergency"

@@ -1,5 +1,6 @@
-"""The web app on 127.0.0.1:8080: the demo clinic page, the chat widget's files and the
-body map. `knotbot run` starts it beside the Rasa server and the action server."""
+"""The web app on 127.0.0.1:8080: the demo clinic page, the chat widget's files, the body
+map, and the clinic's API and staff pages. `knotbot run` starts it beside the Rasa server and
+the action server."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from actions.settings import PROJECT_ROOT
 from actions.settings import emergency_numbers as read_emergency_numbers
 from bot.web.bodymap import Spot, body_map
 from bot.web.clinic import clinic_api
+from bot.web.staff import staff_pages
 
 WEB_DIR = Path(__file__).parent
 WIDGET_DIR = WEB_DIR / "widget"
@@ -38,7 +40,9 @@ def create_app(
 ) -> Sanic:
     app = Sanic("knotbot_web")
     app.config.FALLBACK_ERROR_FORMAT = "json"
-    app.blueprint(clinic_api(clinic_token, records or IntakeRecords.default()))
+    records = records or IntakeRecords.default()
+    app.blueprint(clinic_api(clinic_token, records))
+    app.blueprint(staff_pages(clinic_token, records, KnowledgeBase.default()))
 
     @app.get("/")
     async def demo_page(request: Request) -> response.HTTPResponse:
