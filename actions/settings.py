@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("KNOTBOT_DATA_DIR", PROJECT_ROOT / "data"))
@@ -18,6 +19,18 @@ DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'knotbot.db'}"
 def database_url() -> str:
     """The SQLAlchemy URL of the knowledge base and records: DATABASE_URL or embedded SQLite."""
     return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def tracker_database_url(url: str | None = None) -> str:
+    """Where the Rasa server keeps conversations: the same database, except with SQLite, where
+    they get a file of their own beside it (SQLite lets one process write at a time, and
+    the action server writes intake records while the Rasa server writes trackers)."""
+    parsed = make_url(url or database_url())
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return str(parsed)
+    stem, dot, suffix = parsed.database.rpartition(".")
+    trackers = f"{stem}-trackers.{suffix}" if dot else f"{parsed.database}-trackers"
+    return str(parsed.set(database=trackers))
 
 
 def emergency_number(locale: str | None = None) -> str:

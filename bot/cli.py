@@ -3,6 +3,7 @@
 knotbot lexicon      build the spaCy lexicon pipeline from data/lexicon
 knotbot kb ...       load, check and query the knowledge base (knotbot kb -h)
 knotbot intake ...   invite, erase or purge clinic intake records (knotbot intake -h)
+knotbot trackers purge  delete conversations past the retention (KNOTBOT_TRACKER_RETENTION)
 knotbot train        train the Rasa model, only when config or data changed
 knotbot run          all of the above, then the action server, the Rasa server and the web app
 knotbot web          the web app alone: the demo clinic page, the chat widget, the body map
@@ -27,7 +28,7 @@ from pathlib import Path
 import requests
 
 from actions.settings import DATA_DIR, PROJECT_ROOT, database_url
-from bot import intake_cli, knowledge_cli
+from bot import intake_cli, knowledge_cli, trackers_cli
 
 BOT_DIR = PROJECT_ROOT / "bot"
 MODELS_DIR = PROJECT_ROOT / "models"
@@ -281,6 +282,7 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("lexicon", help="build the spaCy lexicon pipeline")
     knowledge_cli.add_commands(commands)
     intake_cli.add_commands(commands)
+    trackers_cli.add_commands(commands)
     train_parser = commands.add_parser("train", help="train when config or data changed")
     train_parser.add_argument("--force", action="store_true", help="train even when unchanged")
     commands.add_parser("run", help="load, train when needed, start both servers")
@@ -303,6 +305,8 @@ def main(argv: list[str] | None = None) -> None:
         knowledge_cli.run(args, say)
     elif args.command == "intake":
         intake_cli.run(args, say)
+    elif args.command == "trackers":
+        trackers_cli.run(args, say)
     elif args.command == "train":
         train(force=args.force)
     elif args.command == "run":
