@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
+# pip-audit's own environment: its dependencies conflict with Rasa 3.6's pins
+AUDIT_VENV := .audit-venv
 # python3.10 from PATH (pyenv's shim reads .python-version here), else any pyenv 3.10
 PYTHON310 := $(or $(shell command -v python3.10 2>/dev/null),$(lastword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10)))
 
@@ -12,7 +14,7 @@ define from_debian
   && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
 endef
 
-.PHONY: install cairo postgres chromium run test chat train lint lock clean
+.PHONY: install cairo postgres chromium scaleout run test chat train lint audit bench lock clean
 
 install: $(VENV)/.installed node_modules/.package-lock.json cairo
 
@@ -73,10 +75,34 @@ chromium:
 	  || $(call from_debian,chromium,for the browser tests) \
 	  || echo "==> Chromium is not installed, so the browser tests are skipped (apt-get install chromium)"
 
-test: install postgres chromium
+# The scale-out tests put two Rasa replicas behind Debian's nginx, sharing Debian's Redis.
+scaleout:
+	@{ command -v redis-server >/dev/null && [ -x /usr/sbin/nginx ]; } \
+	  || $(call from_debian,redis-server nginx,for the scale-out tests) \
+	  || echo "==> Redis or nginx is missing, so the scale-out tests are skipped (apt-get install redis-server nginx)"
+
+test: install postgres chromium scaleout $(AUDIT_VENV)/.installed
 	$(BIN)/knotbot train
 	$(BIN)/ruff check .
+	$(BIN)/python -m bot.audit
 	$(BIN)/pytest -ra
+
+# The locked dependencies against known vulnerabilities; triage in docs/security/pip-audit.md.
+audit: install $(AUDIT_VENV)/.installed
+	$(BIN)/python -m bot.audit
+
+$(AUDIT_VENV)/.installed: requirements-audit.txt
+	@echo "==> Creating $(AUDIT_VENV) with the pinned pip-audit"
+	rm -rf $(AUDIT_VENV) && $(PYTHON310) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet --progress-bar off "pip==24.0"
+	$(AUDIT_VENV)/bin/pip install --quiet --progress-bar off --no-deps -r requirements-audit.txt
+	$(AUDIT_VENV)/bin/pip check
+	@touch $@
+
+# Latency, throughput and memory of the running assistant (`make run` first); see
+# docs/performance.md. ARGS passes options, e.g. make bench ARGS="--baseline --startup".
+bench: install
+	$(BIN)/knotbot bench $(ARGS)
 
 # Regenerate requirements.lock from a fresh install of pyproject.toml's pins.
 lock:
@@ -86,4 +112,4 @@ lock:
 	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) node_modules models results knotbot.db tests/artifacts
+	rm -rf $(VENV) $(AUDIT_VENV) node_modules models results knotbot.db knotbot-trackers.db tests/artifacts

@@ -81,4 +81,3 @@ def test_the_clinic_endpoints_answer_only_to_the_token_when_no_staff_token_is_se
     assert refused.status_code in (401, 303)
     headers = {"Authorization": f"Bearer {TOKEN}"}
     assert requests.get(web.url + path, headers=headers, timeout=30).status_code in (200, 404)
-
