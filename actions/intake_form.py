@@ -70,6 +70,10 @@ def save_intake(tracker: Tracker) -> bool:
     return complete
 
 
+class RecordsUnavailable(RuntimeError):
+    """The intake records cannot be read (the database is down)."""
+
+
 class ActionStartIntake(Action):
     """`/start_intake{"appointment_ref": REF}`: a new conversation for a registered appointment."""
 
@@ -88,8 +92,10 @@ class ActionStartIntake(Action):
         try:
             starts_at = IntakeRecords.default().starts_at(ref) if ref else None
         except SQLAlchemyError as error:
-            logger.error("Intake records unavailable: %s", type(error).__name__)
-            starts_at = None
+            # Not "unknown reference", which would start the plain triage for good: the
+            # action fails, so the channels apologise and keep the conversation as it was
+            # (bot/channels/faults.py), and the link works again once the database is back.
+            raise RecordsUnavailable(type(error).__name__) from None
         if starts_at is None:
             if ref:
                 # a malformed reference is not repeated back: it may be anything at all

@@ -16,6 +16,9 @@ _SINCE = re.compile(
 LONGEST_DATE = 4
 """Words a date may take after "since" ("the 3rd of May"); the rest of the clause is not
 part of it ("since friday and now I get out of breath")."""
+LONGEST_DATE_REPLY = 8
+"""Words a reply that is only a date may take ("the day before yesterday"). Longer replies
+are not given to dateparser, which recurses once per word and fails at about 900."""
 _AGE = re.compile(r"\b\d+\s*(?:years?|yrs?)\s*old\b")
 
 
@@ -60,7 +63,8 @@ def read_days(text: str, asked: bool, today: date | None = None) -> float | None
         bare = re.fullmatch(r"\D*?(\d+(?:\.\d+)?)\D*", text)
         if bare:
             return float(bare.group(1))
-        return _days_since(text, today)
+        if len(text.split()) <= LONGEST_DATE_REPLY:
+            return _days_since(text, today)
     return None
 
 

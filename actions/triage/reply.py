@@ -18,12 +18,13 @@ from typing import Any
 
 import yaml
 
+from actions.knowledge.seed import read_regions
 from actions.reading.answers import Answer, read_answer
 from actions.reading.duration import read_days
 from actions.reading.intensity import read_intensity
 from actions.reading.vocabulary import phrase_pattern, readings
 from actions.settings import DATA_DIR
-from actions.triage.case import Case
+from actions.triage.case import CAUSES, SIDES, Case
 from actions.triage.interview import (
     CAUSE,
     DURATION,
@@ -32,7 +33,7 @@ from actions.triage.interview import (
     SCREENING_GROUP,
     screening_group,
 )
-from actions.triage.screening import Question, question_for_slot
+from actions.triage.screening import Question, question_for_slot, questions
 
 # Intents that are not answers: when nothing else could be read and the NLU is sure of
 # the intent, the bot answers it and asks its question again.
@@ -80,15 +81,22 @@ class Message:
         return self.confidence >= ASIDE_CONFIDENCE and self.intent in INTERRUPTIONS
 
     def values(self, entity: str) -> list[str]:
-        """Codes of one kind of entity, in the order said, each once."""
-        found = [e["value"] for e in self.entities if e.get("entity") == entity]
-        return list(dict.fromkeys(found))
+        """Codes of one kind of entity, in the order said, each once. Only codes the bot
+        knows: a client can send any entity in a payload (`/inform{"body_region": 5}`)."""
+        known = known_codes().get(entity)
+        found = [e.get("value") for e in self.entities if e.get("entity") == entity]
+        return list(
+            dict.fromkeys(v for v in found if isinstance(v, str) and (known is None or v in known))
+        )
 
     def words_of(self, entity: str, value: str) -> str | None:
         """The words the person used for an entity ("typing" for the cause overuse)."""
         for e in self.entities:
-            if e.get("entity") == entity and e.get("value") == value and "start" in e:
-                return self.text[e["start"] : e["end"]].lower() or None
+            if e.get("entity") != entity or e.get("value") != value:
+                continue
+            start, end = e.get("start"), e.get("end")
+            if isinstance(start, int) and isinstance(end, int):
+                return self.text[start:end].lower() or None
         return None
 
     def has_role(self, entity: str, role: str) -> bool:
@@ -134,6 +142,19 @@ def vague_regions() -> dict[str, VagueRegion]:
     return {
         key: VagueRegion(key, tuple(entry["choices"]), entry["default"])
         for key, entry in (_region_vocabulary().get("vague") or {}).items()
+    }
+
+
+@cache
+def known_codes() -> dict[str, frozenset[str]]:
+    """The codes each kind of entity may carry (the lexicon's, and the screening's findings)."""
+    findings = yaml.safe_load((DATA_DIR / "lexicon" / "findings.yml").read_text())["findings"]
+    return {
+        "body_region": frozenset(read_regions()),
+        "vague_region": frozenset(vague_regions()),
+        "side": frozenset(SIDES),
+        "cause": frozenset(CAUSES),
+        "finding": frozenset(findings).union(*(q.on_yes for q in questions())),
     }
 
 

@@ -5,6 +5,8 @@ with a closed event loop, checks no secret token, calls getMe on every update, n
 answers callback queries and cannot use a self-hosted Bot API server (../shared/research/
 rasa-3.6-notes.md, section 0 and (e)). This one is configured by environment variables
 only (`TelegramSettings`); with no TELEGRAM_TOKEN it is off and its webhook answers 404.
+Messages pass the limits of bot/channels/limits.py first, and the person is answered even
+when the assistant fails (bot/channels/faults.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from actions.settings import DATA_DIR
+from bot.channels import limits
+from bot.channels.faults import Guard
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +207,9 @@ class TelegramInput(InputChannel):
         return TelegramOutput(self.api) if self.api else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = Blueprint("knotbot_telegram", __name__)
+        gate = limits.gate()
+        guard = Guard(on_new_message)
+        blueprint = guard.watch(Blueprint("knotbot_telegram", __name__))
 
         @blueprint.get("/")
         async def health(request: Request) -> response.HTTPResponse:
@@ -221,7 +227,7 @@ class TelegramInput(InputChannel):
                 return response.json({"error": "not a Telegram update"}, 400)
             if self._seen_before(update["update_id"]):
                 return response.json({"status": "already handled"})
-            await self._handle(update, on_new_message)
+            await self._handle(update, gate, guard)
             return response.json({"status": "ok"})
 
         @blueprint.listener("after_server_start")
@@ -249,9 +255,7 @@ class TelegramInput(InputChannel):
             self.seen.popitem(last=False)
         return False
 
-    async def _handle(
-        self, update: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> None:
+    async def _handle(self, update: dict[str, Any], gate: limits.Gate, guard: Guard) -> None:
         output = TelegramOutput(self.api)
         if query := update.get("callback_query"):
             await self._answer_callback(query)
@@ -271,13 +275,11 @@ class TelegramInput(InputChannel):
             return  # other update kinds (channel posts, member changes) are not for the bot
         if "id" not in chat or not text:
             return
-        try:
-            await on_new_message(
-                UserMessage(str(text), output, str(chat["id"]), input_channel=self.name())
-            )
-        except Exception as error:  # the person gets an answer, whatever broke
-            logger.error("Telegram update not handled: %s", type(error).__name__)
-            await self._say(output, {"chat": chat}, "failed")
+        sender, text = str(chat["id"]), str(text)
+        if refusal := gate.check(sender, text):
+            await self._tell(output, chat, refusal.text)
+            return
+        await guard(UserMessage(limits.readable(text), output, sender, input_channel=self.name()))
 
     async def _answer_callback(self, query: Mapping[str, Any]) -> None:
         try:
@@ -286,10 +288,12 @@ class TelegramInput(InputChannel):
             logger.warning("Callback query not answered (%s)", error)
 
     async def _say(self, output: TelegramOutput, message: Mapping[str, Any], key: str) -> None:
-        chat = message.get("chat") or {}
+        await self._tell(output, message.get("chat") or {}, channel_texts()[key])
+
+    async def _tell(self, output: TelegramOutput, chat: Mapping[str, Any], text: str) -> None:
         if "id" in chat:
             try:
-                await output.send_text_message(str(chat["id"]), channel_texts()[key])
+                await output.send_text_message(str(chat["id"]), text)
             except BotAPIError as error:
                 logger.warning("Telegram reply not sent (%s)", error)
 

@@ -1,0 +1,161 @@
+"""When the assistant cannot answer a turn: the action server down or slow, or any failure.
+
+What Rasa 3.6.21 does by itself (tests/test_faults.py shows it):
+- Action server down: `RemoteAction` raises, and `MessageProcessor._run_action` logs "Bot
+  will continue, but the actions events are lost", records the action as run without its
+  events and carries on; the turn is saved so. The person gets no reply (the REST webhook
+  answers 200 and `[]`), their answer is dropped (the form's validation never ran), and a
+  new conversation's `action_session_start` is lost for good (its slots are never set).
+- Action server slow: Rasa waits up to 300 s (`DEFAULT_REQUEST_TIMEOUT`, hard-coded;
+  endpoints.yml has no setting for it, RasaHQ/rasa#9789), then the same.
+- Anything else failing in a turn: the REST webhook answers `[]` and logs the message's
+  text at ERROR; other channels say nothing.
+
+What KnotBot's channels do instead, through `Guard`:
+- The agent's action endpoint becomes a `GuardedEndpoint`, whose calls time out after
+  KNOTBOT_ACTION_TIMEOUT seconds (5 by default, data/channels/limits.yml). A refused
+  connection, a timeout or a 5xx (from the server or a proxy before it) raises
+  `ActionServerUnavailable`, a BaseException so that the processor's `except Exception`
+  around actions lets it through: the turn stops before Rasa saves the tracker, which
+  stays as it was before the message. The next message, once the server is back,
+  continues from there with the same slots. Only in a channel's turn: the HTTP API
+  (`GET /conversations/ID/tracker` of a new conversation runs `action_session_start`)
+  gets the timeout and otherwise Rasa's own behaviour.
+- The person is told so (`unavailable` in data/channels/limits.yml) on whatever channel
+  they use; over REST the reply replaces what the abandoned turn had said (200, the usual
+  list of messages). The log line names the action and the error, never the text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from typing import Any, NoReturn
+
+import aiohttp
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+from sanic import Blueprint
+
+from bot.channels.limits import settings
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+class ActionServerUnavailable(BaseException):
+    """The action server could not run an action: the turn is abandoned, not saved."""
+
+
+IN_TURN: ContextVar[bool] = ContextVar("knotbot_in_guarded_turn", default=False)
+"""True while a channel's `Guard` runs a turn, the only place that catches the above."""
+
+
+def action_timeout() -> float:
+    default = settings()["limits"]["action_timeout_seconds"]
+    value = os.environ.get("KNOTBOT_ACTION_TIMEOUT") or str(default)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0
+    if seconds <= 0:
+        raise ValueError(f"KNOTBOT_ACTION_TIMEOUT must be a number of seconds: {value}")
+    return seconds
+
+
+class GuardedEndpoint(EndpointConfig):
+    """Rasa's action endpoint with a timeout, failing the turn when the server is away."""
+
+    timeout: float
+
+    @classmethod
+    def around(cls, endpoint: EndpointConfig, timeout: float) -> GuardedEndpoint:
+        guarded = cls(
+            endpoint.url,
+            endpoint.params,
+            endpoint.headers,
+            endpoint.basic_auth,
+            endpoint.token,
+            endpoint.token_name,
+            endpoint.cafile,
+            **endpoint.kwargs,
+        )
+        guarded.type = endpoint.type
+        guarded.timeout = timeout
+        return guarded
+
+    async def request(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["timeout"] = aiohttp.ClientTimeout(total=self.timeout)
+        action = (kwargs.get("json") or {}).get("next_action")
+        try:
+            return await super().request(*args, **kwargs)
+        except ClientResponseError as error:
+            if error.status < 500:  # rasa-sdk rejecting the action (400): Rasa handles it
+                raise
+            self._unavailable(error, f"{action}: status {error.status}")
+        except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as error:
+            self._unavailable(error, f"{action}: {type(error).__name__}")
+
+    def _unavailable(self, error: Exception, problem: str) -> NoReturn:
+        if not IN_TURN.get():  # the HTTP API: nothing there would catch a BaseException
+            raise error
+        raise ActionServerUnavailable(
+            f"{problem} from the action server (timeout {self.timeout:g} s)"
+        ) from error
+
+
+def protect(agent: Agent | None, timeout: float) -> None:
+    """Guard the agent's action endpoint, once (a model loaded by `PUT /model` comes with a
+    new agent, so this runs before every turn)."""
+    for holder in (agent, getattr(agent, "processor", None)):
+        endpoint = getattr(holder, "action_endpoint", None)
+        if endpoint is not None and not isinstance(endpoint, GuardedEndpoint):
+            holder.action_endpoint = GuardedEndpoint.around(endpoint, timeout)
+
+
+class Guard:
+    """A channel's `on_new_message`, guarded: the turn runs with the agent's action endpoint
+    guarded, and the person is always answered, even when the turn fails.
+
+    `watch(blueprint)` once the channel's blueprint exists: the agent is found on its app
+    at every turn. The timeout is read at once, so a wrong KNOTBOT_ACTION_TIMEOUT stops
+    the server at start."""
+
+    def __init__(self, on_new_message: OnNewMessage) -> None:
+        self.on_new_message = on_new_message
+        self.timeout = action_timeout()
+        self.blueprint: Blueprint | None = None
+
+    def watch(self, blueprint: Blueprint) -> Blueprint:
+        self.blueprint = blueprint
+        return blueprint
+
+    async def __call__(self, message: UserMessage) -> None:
+        for app in self.blueprint.apps if self.blueprint else ():
+            protect(getattr(app.ctx, "agent", None), self.timeout)
+        turn = IN_TURN.set(True)
+        try:
+            await self.on_new_message(message)
+            return
+        except ActionServerUnavailable as error:
+            logger.warning("Turn abandoned, the tracker is as it was: %s", error)
+        except Exception as error:
+            logger.error("Turn failed (%s)", type(error).__name__)
+        finally:
+            IN_TURN.reset(turn)
+        await apologise(message)
+
+
+async def apologise(message: UserMessage) -> None:
+    output = message.output_channel
+    if isinstance(output, CollectingOutputChannel) and isinstance(output.messages, list):
+        output.messages.clear()  # REST: what the abandoned turn said goes with it
+    try:
+        await output.send_text_message(message.sender_id, settings()["texts"]["unavailable"])
+    except Exception as error:
+        logger.warning("Apology not sent (%s)", type(error).__name__)

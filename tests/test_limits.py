@@ -1,0 +1,223 @@
+"""The message limits (bot/channels/limits.py) and the REST channel's answers to what is not
+a message (bot/channels/rest.py): the policy in-process, then every channel of the running
+assistant."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+import requests
+
+from bot.channels.limits import Gate, RateLimiter, Refusal, readable, settings
+from tests.test_socketio import Socket
+from tests.test_telegram import Chat
+
+TEXTS = settings()["texts"]
+e2e = pytest.mark.e2e
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_sender_gets_a_burst_then_one_message_per_interval():
+    clock = Clock()
+    limiter = RateLimiter(rate=30, per=60, senders=100, clock=clock)
+    assert [limiter.wait("a") for _ in range(30)] == [0] * 30
+    assert limiter.wait("a") == pytest.approx(2)
+    assert limiter.wait("b") == 0  # each sender has a bucket of their own
+    clock.now += 1
+    assert limiter.wait("a") == pytest.approx(1)  # a refused message takes no token
+    clock.now += 1
+    assert limiter.wait("a") == 0
+    assert limiter.wait("a") == pytest.approx(2)
+    clock.now += 60
+    assert [limiter.wait("a") for _ in range(30)] == [0] * 30
+
+
+def test_a_million_senders_do_not_grow_the_limiter_past_its_bound():
+    clock = Clock()
+    limiter = RateLimiter(rate=30, per=60, senders=10_000, clock=clock)
+    let_through = 0
+    for number in range(1_000_000):  # 100 s of new senders, and one who never stops
+        clock.now += 0.0001
+        limiter.wait(f"sender-{number}")
+        if number % 1000 == 0:
+            let_through += limiter.wait("flooder") == 0
+    assert len(limiter.buckets) == 10_000
+    # the least recently seen are forgotten first; the flooder, still sending, is not, and
+    # gets its burst of 30 and one message every 2 s, never a fresh burst
+    assert "sender-0" not in limiter.buckets and "sender-999999" in limiter.buckets
+    assert let_through <= 30 + 100 / 2
+
+
+def gate(max_chars: int = 2000, rate: int = 30) -> Gate:
+    return Gate(max_chars, RateLimiter(rate, 60, 100, clock=Clock()), TEXTS)
+
+
+def test_a_message_within_the_limits_goes_on():
+    assert gate().check("a", "x" * 2000) is None
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\t \u00a0\u2003"])
+def test_a_message_without_words_is_answered_without_the_assistant(text):
+    refusal = gate().check("a", text)
+    assert refusal == Refusal("empty", TEXTS["empty"]) and refusal.status == 200
+
+
+def test_a_message_over_the_size_limit_is_refused_saying_the_limit():
+    refusal = gate().check("a", "my calf " * 12_500)
+    assert refusal.reason == "too_long" and refusal.status == 413
+    assert "up to 2,000 characters" in refusal.text and "it has 100,000" in refusal.text
+    assert "calf" not in refusal.text  # what the person wrote is never repeated
+
+
+def test_a_sender_over_the_rate_is_told_when_to_send_again():
+    limited = gate(rate=2)
+    assert limited.check("a", "") and limited.check("a", "x" * 3000)  # refused ones count
+    refusal = limited.check("a", "my calf hurts")
+    assert refusal.reason == "too_fast" and refusal.status == 429
+    assert refusal.retry_after == 30 and "wait about 30 seconds" in refusal.text
+
+
+@pytest.mark.parametrize(
+    "env, max_chars, rate, per",
+    [
+        ({}, 2000, 30, 60),
+        ({"KNOTBOT_MAX_MESSAGE_CHARS": "500", "KNOTBOT_RATE_LIMIT": "10/1s"}, 500, 10, 1),
+        ({"KNOTBOT_RATE_LIMIT": " 5 / 2.5 "}, 2000, 5, 2.5),
+    ],
+)
+def test_the_limits_come_from_the_environment_or_the_data_file(env, max_chars, rate, per):
+    configured = Gate.from_env(env)
+    assert configured.max_chars == max_chars
+    assert (configured.limiter.rate, configured.limiter.per) == (rate, per)
+    assert configured.limiter.senders == settings()["limits"]["remembered_senders"]
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"KNOTBOT_MAX_MESSAGE_CHARS": "lots"},
+        {"KNOTBOT_MAX_MESSAGE_CHARS": "0"},
+        {"KNOTBOT_RATE_LIMIT": "fast"},
+        {"KNOTBOT_RATE_LIMIT": "0/60s"},
+        {"KNOTBOT_RATE_LIMIT": "30/0s"},
+    ],
+)
+def test_a_wrong_setting_is_named(env):
+    with pytest.raises(ValueError, match=next(iter(env))):
+        Gate.from_env(env)
+
+
+def test_half_an_emoji_becomes_a_replacement_character():
+    # JSON pairs the halves of a whole emoji into one character; a lone half stays alone
+    sent = json.loads('"calf \\ud83d hurts \\ud83d\\ude00 \\ude00"')
+    assert readable(sent) == "calf \ufffd hurts 😀 \ufffd"
+    assert readable("pain 😀 \U0001f4a5") == "pain 😀 \U0001f4a5"
+
+
+# -- the running assistant -------------------------------------------------------------------
+
+
+def post(bot, body: object = None, data: str | None = None) -> requests.Response:
+    return requests.post(f"{bot.url}/webhooks/rest/webhook", json=body, data=data, timeout=60)
+
+
+def user_events(bot, sender: str) -> list[dict]:
+    tracker = requests.get(f"{bot.url}/conversations/{sender}/tracker", timeout=30).json()
+    return [e for e in tracker["events"] if e["event"] == "user"]
+
+
+def new_sender() -> str:
+    return f"limits-{uuid.uuid4().hex[:10]}"
+
+
+@e2e
+@pytest.mark.parametrize(
+    "body, data, error",
+    [
+        (None, "not json", "not JSON"),
+        (None, "", "JSON object"),
+        ([{"sender": "a", "message": "hi"}], None, "JSON object"),
+        ("hello", None, "JSON object"),
+        ({"message": "hi"}, None, "sender"),
+        ({"sender": "", "message": "hi"}, None, "sender"),
+        ({"sender": "  ", "message": "hi"}, None, "sender"),
+        ({"sender": 42, "message": "hi"}, None, "sender"),
+        ({"sender": "a\x00b", "message": "hi"}, None, "sender"),
+        ({"sender": "a" * 256, "message": "hi"}, None, "sender"),
+        ({"sender": "a"}, None, "message"),
+        ({"sender": "a", "message": None}, None, "message"),
+        ({"sender": "a", "message": ["hi"]}, None, "message"),
+        ({"sender": "a", "message": "hi", "metadata": "x"}, None, "metadata"),
+    ],
+)
+def test_the_rest_webhook_answers_what_is_not_a_message_with_400_and_why(bot, body, data, error):
+    reply = post(bot, body, data)
+    assert reply.status_code == 400
+    assert error in reply.json()["error"]
+
+
+@e2e
+def test_over_rest_an_empty_message_gets_a_friendly_reply_and_nothing_is_stored(bot):
+    sender = new_sender()
+    for text in ("", "   \n\t"):
+        reply = post(bot, {"sender": sender, "message": text})
+        assert reply.status_code == 200
+        assert reply.json() == [{"recipient_id": sender, "text": TEXTS["empty"]}]
+    assert user_events(bot, sender) == []
+
+
+@e2e
+@pytest.mark.parametrize("length", [2001, 100_000])
+def test_over_rest_a_message_over_the_limit_is_413_with_a_reply_and_nothing_stored(bot, length):
+    sender = new_sender()
+    reply = post(bot, {"sender": sender, "message": ("my calf hurts " * 8000)[:length]})
+    assert reply.status_code == 413
+    (message,) = reply.json()
+    assert message["recipient_id"] == sender and "up to 2,000 characters" in message["text"]
+    assert user_events(bot, sender) == []
+
+
+@e2e
+def test_over_rest_a_sender_over_the_rate_limit_gets_429_retry_after_and_a_reply(bot):
+    sender = new_sender()
+    statuses = [post(bot, {"sender": sender, "message": ""}).status_code for _ in range(30)]
+    assert statuses == [200] * 30
+    reply = post(bot, {"sender": sender, "message": "my calf hurts"})
+    assert reply.status_code == 429 and reply.headers["Retry-After"] == "2"
+    assert reply.json() == [{"recipient_id": sender, "text": TEXTS["too_fast"].format(seconds=2)}]
+    assert post(bot, {"sender": new_sender(), "message": "hello"}).status_code == 200
+    assert user_events(bot, sender) == []
+
+
+@e2e
+def test_over_rest_half_an_emoji_is_read_not_dropped(bot):
+    """Rasa alone fails in spaCy, answers [] and logs the text at ERROR."""
+    sender = new_sender()
+    reply = post(bot, {"sender": sender, "message": "a knot in my left calf \ud83d"})
+    assert "brought it on" in reply.json()[0]["text"]
+
+
+@e2e
+def test_over_socketio_the_limits_answer_too(bot):
+    tab = Socket(bot.url, uuid.uuid4().hex)
+    assert tab.say("x" * 2001)[0]["text"].startswith("That message is too long for me")
+    assert tab.say(" ") == [{"text": TEXTS["empty"]}]
+    tab.close()
+    assert user_events(bot, tab.session_id) == []
+
+
+@e2e
+def test_over_telegram_the_limits_answer_too(bot):
+    chat = Chat(bot)
+    (call,) = chat.say("my calf " * 300)
+    assert call["method"] == "sendMessage" and "up to 2,000 characters" in call["text"]
+    assert user_events(bot, str(chat.id)) == []
