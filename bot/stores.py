@@ -17,29 +17,58 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from redis.exceptions import WatchError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.settings import tracker_database_url
+from bot.channels.faults import IN_TURN, ConversationStoreUnavailable
 
 LOCK_KEY_PREFIX = "knotbot"  # Redis keys: knotbot:lock:<conversation>
 
 
 class DatabaseTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store on KnotBot's database (see the module's docstring)."""
+    """Rasa's SQL tracker store on KnotBot's database (see the module's docstring).
+
+    When the database fails, Rasa's fail-safe wrapper would start the conversation again
+    and keep the turn in memory; in a channel's turn the turn is abandoned instead and
+    the person told to try again (bot/channels/faults.py)."""
 
     def __init__(self, host: str | None = None, **kwargs: Any) -> None:
         url = tracker_database_url()
         # a full URL given as the host is used as it is (SQLTrackerStore.get_db_url)
         super().__init__(dialect=make_url(url).get_backend_name(), host=url, **kwargs)
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+        with database_failure_named():
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        with database_failure_named():
+            await super().save(tracker)
+
+
+@contextmanager
+def database_failure_named() -> Iterator[None]:
+    """A database error, named by its type alone: SQLAlchemy's message holds the
+    statement's parameters, the events with what the person typed, and Rasa logs it."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        problem = f"the conversation database failed ({type(error).__name__})"
+        if IN_TURN.get():
+            raise ConversationStoreUnavailable(problem) from None
+        raise RuntimeError(problem) from None
 
 
 class EnvironmentLockStore(LockStore):

@@ -39,7 +39,7 @@ from bot import cli
 from bot.channels.faults import Guard, GuardedEndpoint, action_timeout, protect
 from bot.channels.limits import settings
 from tests.conftest import texts
-from tests.databases import free_port
+from tests.databases import free_port, new_postgres_database, refusing_connections
 from tests.services import Service, action_server, rasa_replica
 from tests.test_socketio import Socket
 
@@ -245,6 +245,8 @@ class Stack:
     actions: Service
     kb: Path
     """The folder of the action server's SQLite database: moved away, the database is down."""
+    conversations: str
+    """The Rasa server's PostgreSQL database, where the conversations are."""
 
     def post(self, sender: str, text: str) -> requests.Response:
         return requests.post(
@@ -265,8 +267,9 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory) -> Iterator[Stack]:
-    """An action server that can be killed, and a Rasa server on its own tracker database."""
+def stack(tmp_path_factory, postgres) -> Iterator[Stack]:
+    """An action server that can be killed, and a Rasa server keeping its conversations in
+    a PostgreSQL database of its own."""
     if not cli.model_path().exists():
         cli.train()
     root = tmp_path_factory.mktemp("faults")
@@ -275,9 +278,10 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     kb_url = f"sqlite:///{kb / 'knotbot.db'}"
     load(engine(kb_url))
     actions = action_server("actions", {"DATABASE_URL": kb_url}, root)
-    rasa = rasa_replica("rasa", actions, {"DATABASE_URL": f"sqlite:///{root / 'rasa.db'}"}, root)
+    conversations = new_postgres_database(postgres)
+    rasa = rasa_replica("rasa", actions, {"DATABASE_URL": conversations}, root)
     try:
-        yield Stack(rasa.start(), actions.start(), kb)
+        yield Stack(rasa.start(), actions.start(), kb, conversations)
     finally:
         rasa.stop()
         actions.stop()
@@ -403,3 +407,18 @@ def test_with_the_database_down_the_advice_still_comes_and_an_intake_link_waits(
     welcome = stack.send(patient, f'/start_intake{{"appointment_ref": "{ref}"}}')
     assert "before your appointment" in texts(welcome)
     assert stack.tracker(patient)["slots"]["appointment_ref"] == ref
+
+
+@e2e
+def test_with_the_conversation_database_down_the_person_is_told_and_goes_on_when_back(stack):
+    sender, newcomer = new_sender(), new_sender()
+    assert "How long" in texts(stack.send(sender, "a knot in my left calf from running"))
+    before = stack.tracker(sender)
+    with refusing_connections(stack.conversations):
+        assert stack.send(sender, "3 days") == [{"recipient_id": sender, "text": APOLOGY}]
+        assert stack.send(newcomer, "hello") == [{"recipient_id": newcomer, "text": APOLOGY}]
+    after = stack.tracker(sender)
+    assert after["events"] == before["events"] and after["slots"] == before["slots"]
+    assert "How bad" in texts(stack.send(sender, "3 days"))
+    assert stack.tracker(sender)["slots"]["pain_duration_days"] == 3
+    assert "KnotBot" in texts(stack.send(newcomer, "hello"))

@@ -8,6 +8,11 @@ What Rasa 3.6.21 does by itself (tests/test_faults.py shows it):
   new conversation's `action_session_start` is lost for good (its slots are never set).
 - Action server slow: Rasa waits up to 300 s (`DEFAULT_REQUEST_TIMEOUT`, hard-coded;
   endpoints.yml has no setting for it, RasaHQ/rasa#9789), then the same.
+- Tracker store's database down: Rasa wraps every tracker store in a fail-safe one, which
+  reads a conversation it cannot load as a new one (the interview starts again: "Where
+  does it hurt?"), keeps what it cannot save in memory (gone at the next restart, and
+  hidden once the database is back) and logs the database's error, whose message can
+  carry the statement's parameters: the events, with what the person typed.
 - Anything else failing in a turn: the REST webhook answers `[]` and logs the message's
   text at ERROR; other channels say nothing.
 
@@ -21,6 +26,9 @@ What KnotBot's channels do instead, through `Guard`:
   continues from there with the same slots. Only in a channel's turn: the HTTP API
   (`GET /conversations/ID/tracker` of a new conversation runs `action_session_start`)
   gets the timeout and otherwise Rasa's own behaviour.
+- The tracker store (bot/stores.py) raises `ConversationStoreUnavailable` the same way
+  when its database fails in a channel's turn, so the turn is abandoned, not run on an
+  empty conversation.
 - The person is told so (`unavailable` in data/channels/limits.yml) on whatever channel
   they use; over REST the reply replaces what the abandoned turn had said (200, the usual
   list of messages). The log line names the action and the error, never the text.
@@ -41,6 +49,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from sanic import Blueprint
 
+from bot.action_responses import check_responses_with_one_validator
 from bot.channels.limits import settings
 
 logger = logging.getLogger(__name__)
@@ -48,8 +57,19 @@ logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
-class ActionServerUnavailable(BaseException):
-    """The action server could not run an action: the turn is abandoned, not saved."""
+class TurnAbandoned(BaseException):
+    """A service the turn needs is unavailable: the turn is abandoned, not saved.
+
+    A BaseException, so that Rasa's `except Exception` (around actions, and in the
+    fail-safe tracker store that wraps every tracker store) lets it through to `Guard`."""
+
+
+class ActionServerUnavailable(TurnAbandoned):
+    """The action server could not run an action."""
+
+
+class ConversationStoreUnavailable(TurnAbandoned):
+    """The tracker store's database could not be read or written (bot/stores.py)."""
 
 
 IN_TURN: ContextVar[bool] = ContextVar("knotbot_in_guarded_turn", default=False)
@@ -124,9 +144,11 @@ class Guard:
 
     `watch(blueprint)` once the channel's blueprint exists: the agent is found on its app
     at every turn. The timeout is read at once, so a wrong KNOTBOT_ACTION_TIMEOUT stops
-    the server at start."""
+    the server at start. Every channel has a guard, so this is also where the Rasa server
+    starts checking action responses with one validator (bot/action_responses.py)."""
 
     def __init__(self, on_new_message: OnNewMessage) -> None:
+        check_responses_with_one_validator()
         self.on_new_message = on_new_message
         self.timeout = action_timeout()
         self.blueprint: Blueprint | None = None
@@ -142,7 +164,7 @@ class Guard:
         try:
             await self.on_new_message(message)
             return
-        except ActionServerUnavailable as error:
+        except TurnAbandoned as error:
             logger.warning("Turn abandoned, the tracker is as it was: %s", error)
         except Exception as error:
             logger.error("Turn failed (%s)", type(error).__name__)
