@@ -221,3 +221,24 @@ def test_over_telegram_the_limits_answer_too(bot):
     (call,) = chat.say("my calf " * 300)
     assert call["method"] == "sendMessage" and "up to 2,000 characters" in call["text"]
     assert user_events(bot, str(chat.id)) == []
+
+
+@e2e
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/model/parse", {"text": "my calf hurts " * 8000}),
+        ("/conversations/{sender}/messages", {"text": "my calf hurts " * 8000, "sender": "user"}),
+    ],
+)
+def test_the_http_api_refuses_a_text_over_the_limit_before_the_nlu_runs(bot, path, body):
+    """Rasa alone parses any length: 100,000 characters took the server to 20 GB."""
+    sender = new_sender()
+    url = f"{bot.url}{path.format(sender=sender)}"
+    reply = requests.post(url, json=body, timeout=60)
+    assert reply.status_code == 413
+    error = reply.json()
+    assert error["reason"] == "MessageTooLong" and "at most 2,000" in error["message"]
+    assert user_events(bot, sender) == []
+    within = requests.post(url, json={**body, "text": "my left calf hurts"}, timeout=60)
+    assert within.status_code == 200

@@ -18,6 +18,8 @@ answer even when the assistant fails. Configured in bot/credentials.yml as
   metadata that is not an object. Rasa answered these with 500, or with 200 and `[]`
   while logging the message's text at ERROR, and put a message without a sender into a
   conversation everyone shares ("default").
+
+The same size limit is added to Rasa's HTTP API when the server starts (bot/http_api.py).
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa.core.channels import rest
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
+from bot import http_api
 from bot.channels import limits
 from bot.channels.faults import Guard, OnNewMessage
 
@@ -81,5 +84,9 @@ class RestInput(rest.RestInput):
             headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
             reply = [{"recipient_id": sender, "text": refusal.text}]
             return response.json(reply, status=refusal.status, headers=headers)
+
+        @blueprint.listener("before_server_start")
+        async def limit_the_http_api(app: Sanic, _loop: Any) -> None:
+            http_api.limit_message_size(app)
 
         return blueprint
