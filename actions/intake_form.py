@@ -4,7 +4,8 @@ questions after the triage, the record saved as it goes, and "delete my data".""
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -51,8 +52,15 @@ def storing(tracker: Tracker) -> bool:
     return bool(tracker.get_slot("intake_consent")) and tracker.get_slot("appointment_ref")
 
 
-def save_intake(tracker: Tracker) -> bool:
-    """Store what the conversation holds in the appointment's record; True once complete.
+@dataclass(frozen=True)
+class SavedIntake:
+    complete: bool
+    starts_at: datetime
+
+
+def save_intake(tracker: Tracker) -> SavedIntake | None:
+    """Store what the conversation holds in the appointment's record; None when it could
+    not be stored (logged by the error's type alone, which never holds what was typed).
 
     An emergency or urgent result completes the intake: the person is told to get care
     first, and the record is flagged for the clinic."""
@@ -60,14 +68,18 @@ def save_intake(tracker: Tracker) -> bool:
     complete = tracker.get_slot("triage_level") in FLAGGED_LEVELS or all(
         value is not None for value in answers.values()
     )
-    IntakeRecords.default().save(
-        tracker.get_slot("appointment_ref"),
-        tracker.sender_id,
-        triage_slots(tracker),
-        answers,
-        complete,
-    )
-    return complete
+    try:
+        starts_at = IntakeRecords.default().save(
+            tracker.get_slot("appointment_ref"),
+            tracker.sender_id,
+            triage_slots(tracker),
+            answers,
+            complete,
+        )
+    except (SQLAlchemyError, IntakeError) as error:
+        logger.error("Intake not saved: %s", type(error).__name__)
+        return None
+    return SavedIntake(complete, starts_at)
 
 
 class RecordsUnavailable(RuntimeError):
@@ -191,11 +203,8 @@ class ValidateIntakeForm(FormValidationAction):
             return events
         tracker.add_slots(events)
         if storing(tracker) and tracker.get_slot(REQUESTED_SLOT):
-            try:
-                save_intake(tracker)
-            except (SQLAlchemyError, IntakeError) as error:
-                # action_close_intake saves again and tells the person if it still fails
-                logger.error("Intake not saved: %s", type(error).__name__)
+            # a failure is told by action_close_intake, which saves again at the end
+            save_intake(tracker)
         questions = await self.required_slots([], dispatcher, tracker, domain)
         return [*events, SlotSet(REQUESTED_SLOT, questions[0] if questions else None)]
 
@@ -302,10 +311,7 @@ class ActionSaveIntake(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         if storing(tracker):
-            try:
-                save_intake(tracker)
-            except (SQLAlchemyError, IntakeError) as error:
-                logger.error("Intake not saved: %s", type(error).__name__)
+            save_intake(tracker)
         return []
 
 
@@ -320,20 +326,15 @@ class ActionCloseIntake(Action):
     ) -> list[dict[str, Any]]:
         if not storing(tracker):
             return []
-        ref = tracker.get_slot("appointment_ref")
-        try:
-            complete = save_intake(tracker)
-            starts_at = IntakeRecords.default().starts_at(ref)
-        except (SQLAlchemyError, IntakeError) as error:
-            logger.error("Intake not saved: %s", type(error).__name__)
+        saved = save_intake(tracker)
+        if saved is None:
             dispatcher.utter_message(response="utter_intake_not_saved")
-            return []
-        if tracker.get_slot("triage_level") in FLAGGED_LEVELS:
+        elif tracker.get_slot("triage_level") in FLAGGED_LEVELS:
             dispatcher.utter_message(response="utter_intake_saved_flagged")
         else:
             dispatcher.utter_message(
-                response="utter_intake_saved" if complete else "utter_intake_saved_so_far",
-                appointment_time=clinic_time(starts_at),
+                response="utter_intake_saved" if saved.complete else "utter_intake_saved_so_far",
+                appointment_time=clinic_time(saved.starts_at),
             )
         return []
 

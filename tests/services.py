@@ -11,7 +11,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,22 +97,9 @@ def rasa_replica(name: str, actions: Service, settings: dict[str, str], logs: Pa
 @contextmanager
 def redis_server() -> Iterator[str]:
     """A throwaway Redis; yields its URL."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("Redis is not installed: apt-get install redis-server")
-    root, port = Path(tempfile.mkdtemp(prefix="knotbot-redis-")), free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(root)],
-        stdout=(root / "log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_for_port(port, process)
+    with throwaway_server("redis-server", "Redis") as (binary, root, port, start):
+        start([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", root])
         yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 NGINX_PATH = "/usr/sbin:/usr/bin"
@@ -154,24 +141,38 @@ http {{
 @contextmanager
 def nginx_balancer(ports: list[int]) -> Iterator[str]:
     """nginx in front of the Rasa replicas; yields its URL."""
-    binary = shutil.which("nginx", path=NGINX_PATH)
-    if binary is None:
-        raise RuntimeError("nginx is not installed: apt-get install nginx")
-    root, port = Path(tempfile.mkdtemp(prefix="knotbot-nginx-")), free_port()
     servers = " ".join(f"server 127.0.0.1:{p} max_fails=1 fail_timeout=30s;" for p in ports)
-    config = root / "nginx.conf"
-    config.write_text(NGINX_CONFIG.format(root=root, port=port, servers=servers))
-    process = subprocess.Popen(
-        [binary, "-c", str(config), "-p", str(root)],
-        stdout=(root / "out.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_for_port(port, process)
+    with throwaway_server("nginx", "nginx", NGINX_PATH) as (binary, root, port, start):
+        config = Path(root) / "nginx.conf"
+        config.write_text(NGINX_CONFIG.format(root=root, port=port, servers=servers))
+        start([binary, "-c", str(config), "-p", root])
         yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def throwaway_server(
+    program: str, package: str, path: str | None = None
+) -> Iterator[tuple[str, str, int, Callable[[list[str]], None]]]:
+    """A Debian server program run in a temporary folder on a free port, stopped and
+    cleaned up afterwards: yields its binary, the folder, the port and `start(command)`,
+    which returns once the port answers."""
+    binary = shutil.which(program, path=path)
+    if binary is None:
+        raise RuntimeError(f"{package} is not installed: apt-get install {program}")
+    root, port = Path(tempfile.mkdtemp(prefix=f"knotbot-{package.lower()}-")), free_port()
+    processes: list[subprocess.Popen] = []
+
+    def start(command: list[str]) -> None:
+        log = (root / "out.log").open("w")
+        processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
+        _wait_for_port(port, processes[-1])
+
+    try:
+        yield binary, str(root), port, start
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=20)
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -12,6 +12,7 @@ from fhir.resources.questionnaireresponse import QuestionnaireResponse
 from actions.intake.records import IntakeRecords
 from actions.knowledge.database import engine
 from tests.conftest import CLINIC_TOKEN
+from tests.intakes import THERAPIST
 
 pytestmark = pytest.mark.e2e
 STAFF = {"Authorization": f"Bearer {CLINIC_TOKEN}"}
@@ -89,18 +90,8 @@ def test_malformed_json_and_unknown_references_get_clear_answers(bot):
 
 def test_an_intake_exports_as_a_valid_fhir_questionnaire_response(bot, kb_url):
     assert register(bot, "FHIR-1", "2026-12-01T10:00:00+00:00").status_code == 201
-    slots = {
-        "pain_regions": ["neck_side", "shoulder_top"],
-        "pain_side": "left",
-        "pain_cause": "posture",
-        "pain_duration_days": 14.0,
-        "pain_intensity": 6.0,
-        "red_flags": [],
-        "triage_level": "therapist",
-        "trigger_points": ["upper_trapezius", "levator_scapulae"],
-    }
     answers = {"session_goals": "turn my head", "blood_thinners": False}
-    IntakeRecords(engine(kb_url)).save("FHIR-1", "web-f", slots, answers, True)
+    IntakeRecords(engine(kb_url)).save("FHIR-1", "web-f", THERAPIST, answers, True)
     reply = requests.get(f"{bot.web_url}/clinic/intakes/FHIR-1/fhir", headers=STAFF, timeout=10)
     assert reply.status_code == 200
     assert reply.headers["Content-Type"].startswith("application/fhir+json")

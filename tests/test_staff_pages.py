@@ -24,6 +24,7 @@ from actions.settings import PROJECT_ROOT
 from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, NO_CHROMIUM, serious_violations
 from tests.conftest import wait_until_up
 from tests.databases import free_port
+from tests.intakes import EMERGENCY, THERAPIST, URGENT
 
 pytestmark = pytest.mark.e2e
 
@@ -32,31 +33,12 @@ TOKEN = "staff-pages-token-for-tests_0123456789"
 STAFF = {"Authorization": f"Bearer {TOKEN}"}
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
-THERAPIST = {
-    "pain_regions": ["neck_side", "shoulder_top"],
-    "pain_side": "left",
-    "pain_cause": "posture",
-    "pain_duration_days": 14.0,
-    "pain_intensity": 6.0,
-    "red_flags": [],
-    "triage_level": "therapist",
-    "trigger_points": ["upper_trapezius", "levator_scapulae"],
-}
 THERAPIST_ANSWERS = {
     "session_goals": "Turn my head again <script>alert(1)</script>",
     "pressure_preference": "medium",
     "blood_thinners": True,
     "pregnancy": False,
 }
-URGENT = {
-    "pain_regions": ["calf"],
-    "pain_side": "right",
-    "pain_cause": "unknown",
-    "red_flags": ["deep_vein_thrombosis"],
-    "triage_level": "urgent",
-    "trigger_points": ["gastrocnemius", "soleus"],
-}
-EMERGENCY = {"pain_regions": ["chest"], "red_flags": ["heart_attack"], "triage_level": "emergency"}
 # Whatever of a record must never reach someone without the token.
 SECRETS = ("STAFF-", "neck_side", "Side or front of the neck", "Turn my head", "calf", "Calf")
 

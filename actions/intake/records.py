@@ -80,8 +80,9 @@ class IntakeRecords:
         answers: Mapping[str, Any],
         completed: bool,
         now: datetime | None = None,
-    ) -> None:
-        """Create or update the appointment's one intake with what the conversation holds."""
+    ) -> datetime:
+        """Create or update the appointment's one intake with what the conversation holds;
+        returns when the appointment starts."""
         now = _now(now)
         with Session(self.engine, future=True) as session, session.begin():
             appointment = session.get(Appointment, ref) if valid_ref(ref) else None
@@ -106,6 +107,7 @@ class IntakeRecords:
                     stored[code].value = value
                 else:
                     record.answers.append(IntakeAnswer(code=code, value=value))
+            return _utc(appointment.starts_at)
 
     def find(self, ref: str) -> Intake | None:
         if not valid_ref(ref):
