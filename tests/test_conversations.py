@@ -53,6 +53,28 @@ def test_a_mild_recent_knot_gets_self_care_and_three_trigger_points(bot):
     assert "not a diagnosis" in said
 
 
+@pytest.mark.parametrize(
+    "answer, expected",
+    [("no thanks", "Take care"), ("yes", "tell me where it hurts")],
+)
+def test_after_the_advice_another_check_is_offered_and_a_yes_or_no_is_answered(
+    bot, answer, expected
+):
+    sender, replies = bot.talk(
+        "I've had a knot between my shoulder blades since I started working from home",
+        "4 days",
+        "3",
+    )
+    for _ in range(8):  # the screening's questions, however many
+        if "check another pain" in texts(replies[-1]):
+            break
+        replies.append(bot.send(sender, "no"))
+    assert "check another pain" in texts(replies[-1])
+    assert bot.slots(sender)["triage_level"] == "self_care"
+    reply = bot.send(sender, answer)
+    assert expected in texts(reply)
+
+
 def test_an_emergency_in_the_first_message_says_call_now_and_nothing_else(bot):
     sender, (reply,) = bot.talk("my jaw and upper back hurt and I feel short of breath and clammy")
     slots = bot.slots(sender)

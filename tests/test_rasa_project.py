@@ -21,8 +21,8 @@ def rasa(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([RASA, *args], cwd=cwd, capture_output=True, text=True, timeout=900)
 
 
-RASA_DEFAULT_RESPONSES = {"utter_restart"}
-"""Said by Rasa's own default actions (action_restart)."""
+RASA_DEFAULT_RESPONSES = {"utter_restart", "utter_default"}
+"""Said by Rasa's own default actions (action_restart, action_default_fallback)."""
 
 
 RETRIEVAL_INTENT_TWICE = (
