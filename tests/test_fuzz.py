@@ -276,11 +276,6 @@ def test_any_text_gets_a_well_formed_parse_with_known_codes(parse, text):
         assert found["value"] in CODES[found["entity"]], found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/nlu/lexicon.py lowercases before matching, and 'İ'.lower() is two "
-    "characters: offsets after it are off (fixing it means retraining the model)",
-)
 def test_entity_offsets_point_at_the_words_even_after_a_dotted_capital_i(parse):
     text = "İİİİ my left calf"
     words = [text[e["start"] : e["end"]] for e in parse(text)["entities"]]

@@ -52,6 +52,12 @@ CLAUSE_BREAKS = {".", ",", ";", "!", "?", "but", "and", "though", "although", "e
 TYPOGRAPHIC = str.maketrans("\u2019\u2018\u201c\u201d", "''\"\"")
 
 
+def lowercase_in_place(text: str) -> str:
+    """The text in lower case, each character still where it was: the entities' offsets
+    point into the person's own text, and `"İ".lower()` is two characters."""
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+
 class LexiconError(ValueError):
     """A vocabulary file is not valid; the message names the file and the term."""
 
@@ -181,7 +187,7 @@ def entities(nlp: Language, text: str) -> list[dict[str, Any]]:
       of my life" one in the head);
     and without the findings the person negates ("no fever", "I'm not short of breath").
     """
-    doc = nlp.make_doc(text.translate(TYPOGRAPHIC).lower())
+    doc = nlp.make_doc(lowercase_in_place(text.translate(TYPOGRAPHIC)))
     meta = nlp.meta.get("knotbot", {})
     speller = _speller(meta)
     for token in doc:
