@@ -248,6 +248,7 @@ def test_a_soak_of_generated_messages_from_50_senders_leaves_the_servers_well(st
     assert sent == per_sender * SENDERS
     assert tally.problems == [], tally.problems[:10]
     assert tally.kinds["result"] >= SENDERS / 5  # conversations went all the way
+    assert tally.kinds["empty"] == 0  # every message gets an answer
     assert tally.kinds["apology"] < sent / 4
     assert memory["end"] - memory["warm"] < GROWTH_LIMIT_MB, memory
     assert requests.get(f"{rasa.url}/", timeout=10).ok
