@@ -31,6 +31,7 @@ import requests
 from actions.settings import DATA_DIR, PROJECT_ROOT, database_url
 from bot import intake_cli, knowledge_cli, trackers_cli
 from bot.bench import command as bench
+from bot.channels.limits import REFUSAL_STATUSES
 
 BOT_DIR = PROJECT_ROOT / "bot"
 MODELS_DIR = PROJECT_ROOT / "models"
@@ -265,7 +266,7 @@ def chat(url: str) -> None:
             reply = requests.post(
                 f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
             )
-            if reply.status_code not in (413, 429):  # too long, too fast: a reply says so
+            if reply.status_code not in REFUSAL_STATUSES.values():
                 reply.raise_for_status()
         except requests.RequestException as error:
             print(f"Cannot reach KnotBot at {url} ({error}). Is `make run` running?")

@@ -51,9 +51,6 @@ def too_long(request: Request, max_chars: int) -> response.HTTPResponse | None:
 
 
 def limit_message_size(app: Sanic) -> None:
-    """Add the limit to the app's requests, once however many channels ask."""
-    if getattr(app.ctx, "knotbot_message_size_limited", False):
-        return
-    app.ctx.knotbot_message_size_limited = True
+    """Add the limit to the app's requests (the REST channel calls this once, at start)."""
     max_chars = limits.gate().max_chars
     app.register_middleware(lambda request: too_long(request, max_chars), "request")

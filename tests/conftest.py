@@ -17,6 +17,7 @@ from actions.knowledge.database import engine
 from actions.knowledge.seed import load
 from actions.settings import PROJECT_ROOT
 from bot import cli
+from bot.channels.limits import REFUSAL_STATUSES
 from tests.databases import free_port, new_postgres_database, postgres_bindir, postgres_server
 from tests.telegram_api import FakeBotAPI
 
@@ -24,8 +25,6 @@ SHARED = PROJECT_ROOT.parent / "shared"
 TELEGRAM_TOKEN = "123456789:TEST-token_for-the-fake-bot-api"
 TELEGRAM_SECRET = "test-secret_0123456789"
 CLINIC_TOKEN = "clinic-staff-token-for-tests"
-REFUSALS = (413, 429)
-"""The REST webhook's statuses for a message over a limit, whose body is still a reply."""
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +89,7 @@ class Bot:
             json={"sender": sender, "message": text},
             timeout=60,
         )
-        if reply.status_code not in REFUSALS:
+        if reply.status_code not in REFUSAL_STATUSES.values():
             reply.raise_for_status()
         return reply.json()
 

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from actions.knowledge.database import engine
+from actions.knowledge.seed import load
 from actions.settings import PROJECT_ROOT
 from bot import cli
 from tests.conftest import wait_until_up
@@ -92,6 +94,25 @@ def rasa_replica(name: str, actions: Service, settings: dict[str, str], logs: Pa
     command = cli.server_commands(cli.model_path(), port, actions.port, free_port())["rasa"]
     env = stack_environment(actions.port, settings)
     return Service(name, command, env, port, "/", logs / f"{name}.log")
+
+
+@contextmanager
+def assistant(root: Path, rasa_settings: dict[str, str]) -> Iterator[tuple[Service, Service]]:
+    """The Rasa server (with `rasa_settings`) and its action server, started, on the current
+    model; the action server's knowledge base is an SQLite file in `root / "kb"`, so a test
+    can take that folder away. Yields (rasa, actions); both are stopped afterwards."""
+    if not cli.model_path().exists():
+        cli.train()
+    (root / "kb").mkdir()
+    kb_url = f"sqlite:///{root / 'kb' / 'knotbot.db'}"
+    load(engine(kb_url))
+    actions = action_server("actions", {"DATABASE_URL": kb_url}, root)
+    rasa = rasa_replica("rasa", actions, rasa_settings, root)
+    try:
+        yield rasa.start(), actions.start()
+    finally:
+        rasa.stop()
+        actions.stop()
 
 
 @contextmanager

@@ -34,13 +34,11 @@ from actions.intake_form import (
     ValidateIntakeForm,
 )
 from actions.knowledge.database import engine
-from actions.knowledge.seed import load
-from bot import cli
 from bot.channels.faults import Guard, GuardedEndpoint, action_timeout, protect
 from bot.channels.limits import settings
 from tests.conftest import texts
 from tests.databases import free_port, new_postgres_database, refusing_connections
-from tests.services import Service, action_server, rasa_replica
+from tests.services import Service, assistant
 from tests.test_socketio import Socket
 
 APOLOGY = settings()["texts"]["unavailable"]
@@ -270,21 +268,10 @@ class Stack:
 def stack(tmp_path_factory, postgres) -> Iterator[Stack]:
     """An action server that can be killed, and a Rasa server keeping its conversations in
     a PostgreSQL database of its own."""
-    if not cli.model_path().exists():
-        cli.train()
     root = tmp_path_factory.mktemp("faults")
-    kb = root / "kb"
-    kb.mkdir()
-    kb_url = f"sqlite:///{kb / 'knotbot.db'}"
-    load(engine(kb_url))
-    actions = action_server("actions", {"DATABASE_URL": kb_url}, root)
     conversations = new_postgres_database(postgres)
-    rasa = rasa_replica("rasa", actions, {"DATABASE_URL": conversations}, root)
-    try:
-        yield Stack(rasa.start(), actions.start(), kb, conversations)
-    finally:
-        rasa.stop()
-        actions.stop()
+    with assistant(root, {"DATABASE_URL": conversations}) as (rasa, actions):
+        yield Stack(rasa, actions, root / "kb", conversations)
 
 
 def new_sender() -> str:

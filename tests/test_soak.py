@@ -32,12 +32,9 @@ import pytest
 import requests
 import yaml
 
-from actions.knowledge.database import engine
-from actions.knowledge.seed import load
 from actions.settings import PROJECT_ROOT
-from bot import cli
 from bot.channels.limits import settings
-from tests.services import Service, action_server, rasa_replica
+from tests.services import Service, assistant
 
 pytestmark = pytest.mark.e2e
 
@@ -149,22 +146,13 @@ class Tally:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory) -> Iterator[tuple[Service, Service]]:
-    if not cli.model_path().exists():
-        cli.train()
     root = tmp_path_factory.mktemp("soak")
-    kb_url = f"sqlite:///{root / 'knotbot.db'}"
-    load(engine(kb_url))
-    actions = action_server("actions", {"DATABASE_URL": kb_url}, root)
     rasa_settings = {
         "DATABASE_URL": f"sqlite:///{root / 'rasa.db'}",
         "KNOTBOT_RATE_LIMIT": "10000/1s",
     }
-    rasa = rasa_replica("rasa", actions, rasa_settings, root)
-    try:
-        yield rasa.start(), actions.start()
-    finally:
-        rasa.stop()
-        actions.stop()
+    with assistant(root, rasa_settings) as pair:
+        yield pair
 
 
 def converse(url: str, sender: str, said: list[str]) -> Tally:

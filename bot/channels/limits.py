@@ -49,6 +49,11 @@ def readable(text: str) -> str:
     return LONE_SURROGATE.sub("\ufffd", text)
 
 
+REFUSAL_STATUSES = {"too_long": 413, "too_fast": 429}
+"""The REST webhook's statuses for a message over a limit; the body is still a reply, so a
+client shows it rather than failing."""
+
+
 @dataclass(frozen=True)
 class Refusal:
     """Why a message does not reach the assistant, and what the person is told."""
@@ -62,7 +67,7 @@ class Refusal:
     @property
     def status(self) -> int:
         """The REST webhook's HTTP status: the body is a reply either way."""
-        return {"too_long": 413, "too_fast": 429}.get(self.reason, 200)
+        return REFUSAL_STATUSES.get(self.reason, 200)
 
 
 class RateLimiter:
