@@ -88,9 +88,18 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
     max_leaves=12,
 )
+# every kind of event in Rasa's schema, and some it does not know, with the fields the
+# kinds constrain given any JSON value, so that both verdicts occur for every kind
+EVENT_KINDS = [
+    branch["properties"]["event"]["const"]
+    for branch in RemoteAction.action_response_format_spec()["properties"]["events"]["items"][
+        "oneOf"
+    ]
+]
+FIELDS = ["name", "value", "timestamp", "metadata", "text", "entities", "parse_data"]
 events = st.fixed_dictionaries(
-    {"event": st.sampled_from(["slot", "action", "user", "bot", "followup", "reset_slots"])},
-    optional={"name": st.text(max_size=10) | st.integers(), "value": json_values},
+    {"event": st.sampled_from([*EVENT_KINDS, "teleport", ""]) | json_values},
+    optional={field: st.text(max_size=10) | json_values for field in FIELDS},
 )
 responses = st.fixed_dictionaries(
     {},
@@ -101,7 +110,7 @@ responses = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(result=responses | json_values)
 def test_any_response_gets_the_same_verdict_as_rasas_own_check(result):
     assert our_verdict(result) == rasa_verdict(result)
