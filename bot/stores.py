@@ -15,6 +15,7 @@ but cannot choose a store by whether one is set).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -22,10 +23,13 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.utils.endpoints import EndpointConfig
 from redis.exceptions import WatchError
 from sqlalchemy.engine import make_url
@@ -40,6 +44,12 @@ LOCK_KEY_PREFIX = "knotbot"  # Redis keys: knotbot:lock:<conversation>
 class DatabaseTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store on KnotBot's database (see the module's docstring).
 
+    Conversations are read and written as Rasa's store does, on Rasa's table, but in
+    SQLAlchemy Core rather than through the ORM: building an ORM object for each event
+    was most of the store's time, and the store a fifth of the Rasa server's
+    (docs/performance.md). Rasa's own store reads what this one writes, and the other way
+    round (tests/test_stores.py).
+
     When the database fails, Rasa's fail-safe wrapper would start the conversation again
     and keep the turn in memory; in a channel's turn the turn is abandoned instead and
     the person told to try again (bot/channels/faults.py)."""
@@ -48,14 +58,59 @@ class DatabaseTrackerStore(SQLTrackerStore):
         url = tracker_database_url()
         # a full URL given as the host is used as it is (SQLTrackerStore.get_db_url)
         super().__init__(dialect=make_url(url).get_backend_name(), host=url, **kwargs)
+        self.events = self.SQLEvent.__table__
 
-    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
-        with database_failure_named():
-            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+    def _of_conversation(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+        """Rasa's `_event_query` condition: the conversation's events since its latest
+        session start (all of them when it has none), or of every session."""
+        events = self.events
+        condition = events.c.sender_id == sender_id
+        if fetch_events_from_all_sessions:
+            return condition
+        session_start = (
+            sa.select(sa.func.max(events.c.timestamp))
+            .where(condition, events.c.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
+        return sa.and_(
+            condition, sa.or_(events.c.timestamp >= session_start, session_start.is_(None))
+        )
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        query = (
+            sa.select(self.events.c.data)
+            .where(self._of_conversation(sender_id, fetch_events_from_all_sessions))
+            .order_by(self.events.c.id)
+        )
+        with database_failure_named(), self.engine.connect() as connection:
+            events = [json.loads(data) for data in connection.execute(query).scalars()]
+        if not (self.domain and events):
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        with database_failure_named():
-            await super().save(tracker)
+        await self.stream_events(tracker)
+        stored = sa.select(sa.func.count()).where(self._of_conversation(tracker.sender_id, False))
+        with database_failure_named(), self.engine.begin() as connection:
+            # Rasa's rule: the tracker's events after as many as the session has stored
+            new_events = itertools.islice(tracker.events, connection.execute(stored).scalar(), None)
+            rows = [self._row(tracker.sender_id, event) for event in new_events]
+            if rows:
+                connection.execute(self.events.insert(), rows)
+
+    @staticmethod
+    def _row(sender_id: str, event: Event) -> dict[str, Any]:
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
 
 @contextmanager
