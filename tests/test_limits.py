@@ -4,12 +4,15 @@ assistant."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 
 import pytest
 import requests
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
+from bot.channels.faults import Guard
 from bot.channels.limits import Gate, RateLimiter, Refusal, readable, settings
 from tests.test_socketio import Socket
 from tests.test_telegram import Chat
@@ -114,6 +117,31 @@ def test_the_limits_come_from_the_environment_or_the_data_file(env, max_chars, r
 def test_a_wrong_setting_is_named(env):
     with pytest.raises(ValueError, match=next(iter(env))):
         Gate.from_env(env)
+
+
+async def test_turns_past_the_slots_wait_and_start_in_the_order_they_came():
+    slots = settings()["limits"]["turns_at_once"]
+    started: list[str] = []
+    running = most = 0
+
+    async def turn(message: UserMessage) -> None:
+        nonlocal running, most
+        started.append(message.text)
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.01)  # as a turn waits for the action server
+        running -= 1
+        await message.output_channel.send_text_message(message.sender_id, "answered")
+
+    guard = Guard(turn)
+    messages = [
+        UserMessage(f"message {n}", CollectingOutputChannel(), sender_id=f"sender {n}")
+        for n in range(3 * slots)
+    ]
+    await asyncio.gather(*(guard(message) for message in messages))
+    assert most == slots
+    assert started == [message.text for message in messages]
+    assert all(message.output_channel.messages for message in messages)
 
 
 def test_half_an_emoji_becomes_a_replacement_character():

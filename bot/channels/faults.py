@@ -42,6 +42,7 @@ import os
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any, NoReturn
+from weakref import WeakKeyDictionary
 
 import aiohttp
 from rasa.core.agent import Agent
@@ -165,7 +166,8 @@ class Guard:
             protect(getattr(app.ctx, "agent", None), self.timeout)
         turn = IN_TURN.set(True)
         try:
-            await self.on_new_message(message)
+            async with turn_slots():
+                await self.on_new_message(message)
             return
         except TurnAbandoned as error:
             logger.warning("Turn abandoned, the tracker is as it was: %s", error)
@@ -174,6 +176,20 @@ class Guard:
         finally:
             IN_TURN.reset(turn)
         await apologise(message)
+
+
+TURN_SLOTS: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = WeakKeyDictionary()
+
+
+def turn_slots() -> asyncio.Semaphore:
+    """The turns this Rasa server works on at once (`turns_at_once` in limits.yml); the
+    others wait, in the order they came. Rasa would interleave every turn at each call to
+    the action server, so under load each turn waited behind all the others several
+    times over. One set of slots per event loop: Sanic's, or a test's."""
+    loop = asyncio.get_running_loop()
+    if loop not in TURN_SLOTS:
+        TURN_SLOTS[loop] = asyncio.Semaphore(settings()["limits"]["turns_at_once"])
+    return TURN_SLOTS[loop]
 
 
 async def apologise(message: UserMessage) -> None:
