@@ -45,10 +45,10 @@ class DatabaseTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store on KnotBot's database (see the module's docstring).
 
     Conversations are read and written as Rasa's store does, on Rasa's table, but in
-    SQLAlchemy Core rather than through the ORM: building an ORM object for each event
-    was most of the store's time, and the store a fifth of the Rasa server's
-    (docs/performance.md). Rasa's own store reads what this one writes, and the other way
-    round (tests/test_stores.py).
+    SQLAlchemy Core rather than through the ORM, which built an object for each event
+    read or written: the store was a fifth of the Rasa server's time under load, and
+    about 15 % without the ORM (docs/performance.md). Rasa's own store reads what this
+    one writes, and the other way round (tests/test_stores.py).
 
     When the database fails, Rasa's fail-safe wrapper would start the conversation again
     and keep the turn in memory; in a channel's turn the turn is abandoned instead and
