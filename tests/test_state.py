@@ -177,7 +177,11 @@ def test_two_replicas_take_turns_on_messages_sent_at_the_same_moment(scaled_out)
     _, second, third = (i for i, kind in enumerate(kinds) if kind == "user")
     assert "action" in kinds[second + 1 : third] and "action" in kinds[third + 1 :]
     slots = tracker(replicas[0].url, sender)["slots"]
-    assert slots["pain_duration_days"] == 4 and slots["pain_intensity"] == 3
+    # the lock lets either message through first, and that one answers "how long?"
+    if people[1] == "4 days":
+        assert slots["pain_duration_days"] == 4 and slots["pain_intensity"] == 3
+    else:  # "about a 3" is 3 days, and "4 days" is not a number from 0 to 10: asked again
+        assert slots["pain_duration_days"] == 3 and slots["pain_intensity"] is None
 
 
 def test_a_replica_killed_mid_conversation_leaves_it_to_the_other_through_nginx(scaled_out):
