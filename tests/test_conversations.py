@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -111,6 +112,21 @@ def test_a_vague_place_gets_buttons_for_its_parts(bot):
     payload = next(b["payload"] for b in buttons if b["title"] == "Lower back")
     bot.send(sender, payload)
     assert bot.slots(sender)["pain_regions"] == ["low_back"]
+
+
+def test_the_cause_buttons_send_the_cause_and_asking_logs_no_error(bot):
+    rasa_log = next(log for log in bot.logs if log.stem == "rasa")
+    logged_before = rasa_log.stat().st_size
+    sender, (reply,) = bot.talk("I have a knot in my left calf")
+    payloads = {b["title"]: b["payload"] for m in reply for b in m.get("buttons") or []}
+    assert payloads["Not drinking enough"] == '/inform{"cause": "dehydration"}'
+    assert payloads["Not sure"] == '/inform{"cause": "unknown"}'
+    bot.send(sender, payloads["Not drinking enough"])
+    assert bot.slots(sender)["pain_cause"] == "dehydration"
+    with rasa_log.open() as log:
+        log.seek(logged_before)
+        errors = [line for line in log if re.match(r"\S+ \S+ (ERROR|CRITICAL) ", line)]
+    assert errors == []
 
 
 def test_red_flag_questions_come_grouped_and_one_no_answers_them(bot):
