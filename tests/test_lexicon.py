@@ -86,18 +86,85 @@ def test_a_finding_that_names_a_place_gives_the_place(nlp):
 
 
 @pytest.mark.parametrize(
-    "text", ["no fever", "I'm not short of breath", "without any numbness", "I don't feel sick"]
+    "text",
+    [
+        "no fever",
+        "I'm not short of breath",
+        "without any numbness",
+        "I don't feel sick",
+        "I dont feel sick",
+        "not at all short of breath",
+        "never had cancer",
+        "no numbness or tingling",
+        # hypothetical
+        "what if it goes numb?",
+        "should I worry about a fever?",
+        "can trigger points cause numbness?",
+    ],
 )
-def test_negated_findings_are_left_out(nlp, text):
-    assert not {kind for kind, _ in found(nlp, text)} & {"finding"}
+def test_negated_and_hypothetical_findings_are_left_out(nlp, text):
+    assert not {kind for kind, _ in found(nlp, text)} & {"finding", "doubted_finding"}
 
 
-def test_negation_stops_at_the_clause(nlp):
-    assert ("finding", "fever") in found(nlp, "no cough, but a fever")
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # resolved
+        ("bum went numb from sitting on a hard chair but it's fine now", "saddle_numbness"),
+        ("my hand went numb, but it's ok now", "numbness"),
+        ("my face drooped for a minute and then it went back to normal", "one_sided_weakness"),
+        # someone else's (a parent may be typing for a child)
+        ("my mum has a fever", "fever"),
+        # doubt
+        ("maybe a fever", "fever"),
+        ("I dont know if I have a fever", "fever"),
+        ("not sure if it's numbness or just tired", "numbness"),
+    ],
+)
+def test_resolved_doubted_and_someone_elses_findings_are_asked_about_not_taken(nlp, text, finding):
+    kinds = found(nlp, text)
+    assert ("doubted_finding", finding) in kinds
+    assert ("finding", finding) not in kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("no cough, but a fever", "fever"),
+        ("no fever but numb", "numbness"),
+        ("no fever and my neck is stiff", "stiff_neck"),
+        ("never had cancer but I've lost weight", "weight_loss"),
+        ("no chest pain but I'm sweating", "sweating"),
+        # the negation is part of the finding's own words
+        ("I can't breathe", "breathless"),
+        ("I suddenly can't feel my inner thighs", "saddle_numbness"),
+        # words with a "no" or "never" in them that negate nothing
+        ("no idea why my chest is tight", "chest_pain"),
+        ("I've never been this short of breath", "breathless"),
+        ("out of nowhere, without any warning, the worst headache of my life", "thunderclap"),
+    ],
+)
+def test_a_cue_reaches_no_further_than_its_clause_and_is_no_cue_inside_a_finding(
+    nlp, text, finding
+):
+    assert ("finding", finding) in found(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "cause", "present"),
+    [
+        ("no specific injury, I just overdid it", "injury", False),
+        ("no specific injury, I just overdid it", "overuse", True),
+        ("it's not from a fall", "injury", False),
+        ("I might have pulled it at the gym", "injury", True),  # the person's best guess
+    ],
+)
+def test_a_negated_cause_is_left_out_and_a_guessed_one_kept(nlp, text, cause, present):
+    assert (("cause", cause) in found(nlp, text)) is present
 
 
 def test_a_term_in_two_entries_is_refused(tmp_path):
-    for name in ("regions.yml", "causes.yml", "findings.yml", "sides.yml"):
+    for name in ("regions.yml", "causes.yml", "findings.yml", "sides.yml", "context.yml"):
         (tmp_path / name).write_text((DATA_DIR / "lexicon" / name).read_text())
     with (tmp_path / "sides.yml").open("a") as sides:
         sides.write("  dehydrated: [laptop]\n")
@@ -139,3 +206,33 @@ def test_a_word_two_vocabulary_words_are_equally_close_to_is_left_alone():
     assert speller.correct("shouldr") == "shoulder"
     assert speller.correct("kneee") == "knee"  # a doubled letter beats a changed one
     assert speller.correct("xalf") is None  # calf or half: no guess
+
+
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [
+        ("my calf is stiff after running, but it is not swollen, warm or red", "red_warm"),
+        ("no fever, chills or rash", "rash"),
+    ],
+)
+def test_a_cue_reaching_past_the_commas_of_a_list_leaves_the_items_in_doubt(nlp, text, listed):
+    kinds = found(nlp, text)
+    assert ("doubted_finding", listed) in kinds
+    assert not {kind for kind, _ in kinds} & {"finding"}
+
+
+def test_a_small_bruise_is_not_the_heavy_bruising_of_a_fracture(nlp):
+    kinds = found(nlp, "I bumped my arm, there is a small bruise but I can move it")
+    assert ("doubted_finding", "bruising") in kinds
+    assert ("finding", "bruising") not in kinds
+    assert ("finding", "bruising") in found(nlp, "I fell and my ankle is badly bruised")
+
+
+def test_the_words_of_a_cue_are_no_place(nlp):
+    kinds = found(nlp, "my bottom went numb, but the feeling came back when I stood up")
+    assert ("vague_region", "back") not in kinds
+    assert ("body_region", "buttock") in kinds
+
+
+def test_a_place_with_a_cue_word_in_it_is_still_a_place(nlp):
+    assert ("body_region", "fingers") in found(nlp, "numbness in my little finger")

@@ -18,13 +18,34 @@ from typing import Any
 import spacy
 import yaml
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
+from bot.nlu.context import Context
 from bot.nlu.spelling import Speller
 
-# Words people put inside a place name without changing the place:
-# "top of my right shoulder" is "top of shoulder".
-FILLERS = ["my", "the", "your", "his", "her", "a", "an", "both", "either", "left", "right"]
+# Words people put inside a term without changing what it names: "top of my right
+# shoulder" is "top of shoulder", "breathing is really hard" is "breathing is hard".
+FILLERS = [
+    "my",
+    "the",
+    "your",
+    "his",
+    "her",
+    "a",
+    "an",
+    "both",
+    "either",
+    "left",
+    "right",
+    "very",
+    "really",
+    "so",
+    "quite",
+    "totally",
+    "completely",
+    "properly",
+    "even",
+]
 
 # Labels of the ruler's entities, and the Rasa entity each one becomes.
 REGION, REGION_PLURAL, VAGUE, CAUSE, FINDING, SIDE = (
@@ -35,6 +56,8 @@ REGION, REGION_PLURAL, VAGUE, CAUSE, FINDING, SIDE = (
     "FINDING",
     "SIDE",
 )
+DOUBTED_FINDING = "doubted_finding"
+"""A finding its context leaves in doubt: not present, but its red-flag question comes next."""
 
 
 ENTITY_OF_LABEL = {
@@ -46,9 +69,8 @@ ENTITY_OF_LABEL = {
     SIDE: "side",
 }
 PLACES = {REGION, REGION_PLURAL, VAGUE}
-NEGATION_WINDOW = 4
-"""How many words before a finding a negation cue may stand ("not at all short of breath")."""
-CLAUSE_BREAKS = {".", ",", ";", "!", "?", "but", "and", "though", "although", "except"}
+IN_CONTEXT = {FINDING, CAUSE}
+"""The entities whose words around them (data/lexicon/context.yml) can say they are absent."""
 TYPOGRAPHIC = str.maketrans("\u2019\u2018\u201c\u201d", "''\"\"")
 
 
@@ -75,6 +97,7 @@ def read(lexicon_dir: Path) -> dict[str, Any]:
         "causes": load("causes.yml"),
         "findings": load("findings.yml"),
         "sides": load("sides.yml"),
+        "context": load("context.yml"),
     }
 
 
@@ -135,10 +158,11 @@ def build(lexicon_dir: Path, out_dir: Path) -> tuple[Path, int]:
     ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
     found = patterns(lexicon, nlp)
     ruler.add_patterns(found)
+    nlp.add_pipe("sentencizer")  # the context's cues reach no further than their sentence
     nlp.meta["name"] = "knotbot_lexicon"
     nlp.meta["description"] = "KnotBot's body-region, cause, finding and side vocabulary"
     nlp.meta["knotbot"] = {
-        "negation_cues": lexicon["findings"].get("negation_cues") or [],
+        "context": lexicon["context"],
         "finding_places": {
             code: _place(finding["region"], lexicon["regions"])
             for code, finding in lexicon["findings"]["findings"].items()
@@ -167,7 +191,9 @@ def _place(name: str, regions: dict[str, Any]) -> tuple[str, str]:
 
 
 def fingerprint(found: list[dict[str, Any]], lexicon: dict[str, Any]) -> str:
-    blob = json.dumps([found, lexicon["findings"], lexicon["sides"]], sort_keys=True)
+    blob = json.dumps(
+        [found, lexicon["findings"], lexicon["sides"], lexicon["context"]], sort_keys=True
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -185,7 +211,9 @@ def entities(nlp: Language, text: str) -> list[dict[str, Any]]:
     - the role `both_sides` for a plural place ("calves");
     - the place a finding names ("chest pain" is a pain in the chest, "the worst headache
       of my life" one in the head);
-    and without the findings the person negates ("no fever", "I'm not short of breath").
+    and without the findings and causes their context says are not present ("no fever",
+    "my dad had a stroke"): those whose red-flag question should be asked next ("it went
+    numb but it's fine now") become `doubted_finding` entities instead.
     """
     doc = nlp.make_doc(lowercase_in_place(text.translate(TYPOGRAPHIC)))
     meta = nlp.meta.get("knotbot", {})
@@ -195,13 +223,21 @@ def entities(nlp: Language, text: str) -> list[dict[str, Any]]:
             token.norm_ = corrected
     for _, component in nlp.pipeline:
         doc = component(doc)
-    cues = set(meta.get("negation_cues", []))
+    context = _context(nlp, meta)
+    doc = context(doc, [span for span in doc.ents if span.label_ in IN_CONTEXT])
+    cue_words = context.cue_tokens(doc)
     sides = meta.get("sides", {})
     finding_places = meta.get("finding_places", {})
     found = []
     for span in doc.ents:
-        if span.label_ == FINDING and negated(span, doc, cues):
-            continue
+        if span.label_ in PLACES and cue_words.issuperset(range(span.start, span.end)):
+            continue  # "the feeling came back" says nothing of a back
+        if span.label_ in IN_CONTEXT:
+            verdict = context.verdict(span, is_cause=span.label_ == CAUSE)
+            if not verdict.present:
+                if verdict.ask_next:
+                    found.append(entity(DOUBTED_FINDING, span.ent_id_, span))
+                continue
         # the narrower entities first: where two overlap, Rasa's evaluation labels a
         # token by the first ("right" in "top of my right shoulder" is a side)
         if span.label_ in PLACES:
@@ -229,6 +265,17 @@ def _speller(meta: dict[str, Any]) -> Speller:
     return _SPELLERS[key]
 
 
+_CONTEXTS: dict[str | None, Context] = {}
+
+
+def _context(nlp: Language, meta: dict[str, Any]) -> Context:
+    """The context's cues as a ConText component, made the first time a pipeline reads a text."""
+    key = meta.get("fingerprint")
+    if key not in _CONTEXTS:
+        _CONTEXTS[key] = Context(nlp, meta["context"])
+    return _CONTEXTS[key]
+
+
 def entity(kind: str, value: str, words: Span | Token) -> dict[str, Any]:
     start = words.start_char if isinstance(words, Span) else words.idx
     return {
@@ -238,12 +285,3 @@ def entity(kind: str, value: str, words: Span | Token) -> dict[str, Any]:
         "end": start + len(words.text),
         "confidence_entity": 1.0,
     }
-
-
-def negated(span: Span, doc: Doc, cues: set[str]) -> bool:
-    for token in reversed(doc[max(0, span.start - NEGATION_WINDOW) : span.start]):
-        if token.lower_ in CLAUSE_BREAKS:
-            return False
-        if token.lower_ in cues:
-            return True
-    return False
