@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.triage.case import Case
-from actions.triage.reply import Interview, Message, vague_regions
+from actions.triage.reply import CHOICES_FOR, RAISED, UNKNOWN, Interview, Message, vague_regions
 from actions.triage.screening import questions
 
 
@@ -27,6 +27,8 @@ def case_from(slots: dict[str, Any]) -> Case:
         intensity=slots.get("pain_intensity"),
         findings=frozenset(slots.get("findings") or ()),
         answered=frozenset(q.code for q in questions() if slots.get(q.slot) is not None),
+        raised=frozenset(slots.get(RAISED) or ()),
+        unknown=frozenset(slots.get(UNKNOWN) or ()),
     )
 
 
@@ -36,6 +38,7 @@ def interview_from(slots: dict[str, Any]) -> Interview:
         vague_regions=tuple(slots.get("vague_regions") or ()),
         unclear=frozenset(slots.get("unclear_questions") or ()),
         singly=frozenset(slots.get("ask_singly") or ()),
+        choices_for=slots.get(CHOICES_FOR),
     )
 
 

@@ -15,7 +15,7 @@ from actions.knowledge.seed import read_regions
 from actions.tracker_state import interview_from, message_from
 from actions.triage.interview import questions_to_ask, screening_group
 from actions.triage.reply import body_areas, read_message, vague_regions
-from actions.triage.screening import Question
+from actions.triage.screening import Question, question_for_slot
 
 REJECTED = ActionExecutionRejected("")["event"]
 
@@ -113,6 +113,29 @@ class ActionAskPainRegions(Action):
         ]
         dispatcher.utter_message(
             response="utter_ask_which_part", buttons=buttons, place=vague[0].replace("_", " ")
+        )
+        return []
+
+
+class ActionAskScreenMeningitis(Action):
+    """The meningitis signs, asked with the fever they go with when no fever is known yet:
+    words that hint at meningitis bring the question forward before the fever question."""
+
+    def name(self) -> str:
+        return "action_ask_screen_meningitis"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        question = question_for_slot("screen_meningitis")
+        known = (
+            question is not None
+            and question.requires <= interview_from(tracker.slots).case.findings
+        )
+        dispatcher.utter_message(
+            response="utter_ask_screen_meningitis"
+            if known
+            else "utter_ask_screen_meningitis_in_full"
         )
         return []
 

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advice import ActionGiveTriageAdvice, ActionSuggestTriggerPoints
 from actions.session import ActionSessionStart
+from actions.triage.screening import questions
 from actions.triage_form import ActionAskPainRegions, ValidateTriageForm
 
 DOMAIN: dict = {"slots": {}, "forms": {"triage_form": {"required_slots": []}}}
@@ -54,7 +55,7 @@ async def test_the_form_reads_the_opening_message_and_asks_what_is_missing():
     assert slots["pain_side"] == "right"
     assert slots["pain_cause"] == "posture"
     assert slots["pain_intensity"] == 3
-    assert slots["requested_slot"] == "pain_duration_days"
+    assert slots["requested_slot"] == "screening"  # the red flags before how long
     assert dispatcher.messages == []
 
 
@@ -81,6 +82,7 @@ async def test_an_unreadable_answer_is_said_and_asked_again():
             pain_regions=["calf"],
             pain_cause="overuse",
             pain_duration_days=2,
+            **{question.slot: "no" for question in questions()},  # screened first
         ),
         DOMAIN,
     )

@@ -19,8 +19,71 @@ def test_a_new_interview_asks_where_first():
 def test_what_the_first_message_said_is_not_asked_again():
     case = Case(regions=("shoulder_top",), cause="posture")
     plan = questions_to_ask(case)
-    assert plan[:2] == ["pain_duration_days", "pain_intensity"]
+    assert plan[-2:] == ["pain_duration_days", "pain_intensity"]
     assert "pain_regions" not in plan and "pain_cause" not in plan
+
+
+BASICS = ("pain_cause", "pain_duration_days", "pain_intensity")
+
+
+@pytest.mark.parametrize("region", ["low_back", "calf", "head_back", "chest", "knee_front"])
+def test_screening_comes_before_cause_duration_and_intensity(region):
+    plan = questions_to_ask(Case(regions=(region,)))
+    screening = [slot for slot in plan if slot not in BASICS]
+    assert screening, region
+    assert plan[: len(screening)] == screening
+    assert plan[len(screening) :] == list(BASICS)
+
+
+def test_until_the_place_is_known_only_the_raised_questions_come_before_it():
+    case = Case(cause="injury", raised=frozenset({"stroke"}))
+    assert questions_to_ask(case) == ["screen_stroke", "screen_trauma", "pain_regions"]
+
+
+@pytest.mark.parametrize("finding", ["sweating", "breathless", "bladder_bowel_loss"])
+def test_where_comes_first_when_the_place_alone_could_make_it_an_emergency(finding):
+    """ "I've suddenly become incontinent": with back pain it is an emergency, so the place
+    is asked first, and the answer "my lower back" is the call."""
+    case = Case(findings=frozenset({finding}))
+    assert questions_to_ask(case)[0] == "pain_regions"
+    placed = Case(regions=("low_back",), findings=frozenset({finding}))
+    assert "pain_regions" not in questions_to_ask(placed)
+
+
+def test_questions_the_words_hint_at_come_first_even_before_the_place():
+    case = Case(raised=frozenset({"stroke"}))
+    assert questions_to_ask(case) == ["screen_stroke", "pain_regions"]
+    later = Case(regions=("shoulder_top",), raised=frozenset({"cauda_equina"}))
+    assert questions_to_ask(later)[0] == "screen_cauda_equina"
+
+
+def test_a_hinted_meningitis_is_asked_without_waiting_for_the_fever():
+    case = Case(regions=("neck_back",), raised=frozenset({"meningitis"}))
+    assert questions_to_ask(case)[0] == "screen_meningitis"
+
+
+def test_the_injury_questions_come_right_after_the_cause_is_an_injury():
+    screened = frozenset(q.code for q in open_questions(Case(regions=("ankle",))))
+    case = Case(regions=("ankle",), cause="injury", answered=screened)
+    plan = questions_to_ask(case)
+    assert plan[0] == "screen_trauma"
+    assert plan[-2:] == ["pain_duration_days", "pain_intensity"]
+
+
+def test_a_question_the_person_could_not_answer_is_not_asked_again():
+    done = frozenset(q.code for q in questions())
+    case = Case(regions=("calf",), cause="overuse", intensity=3, answered=done)
+    assert questions_to_ask(case) == ["pain_duration_days"]
+    unknown = Case(
+        regions=("calf",),
+        cause="overuse",
+        intensity=3,
+        answered=done,
+        unknown=frozenset({"pain_duration_days"}),
+    )
+    assert questions_to_ask(unknown) == []
+    nowhere = Case(unknown=frozenset({"pain_regions"}))
+    assert questions_to_ask(nowhere)[-3:] == list(BASICS)
 
 
 def test_screening_is_region_aware():

@@ -333,3 +333,99 @@ def test_a_place_named_later_joins_the_others_and_is_screened_too():
     assert {"swelling", "red_warm"} <= set(reading.slots["findings"])
     later = replace(case, regions=("low_back", "calf"), findings=frozenset({"swelling"}))
     assert "deep_vein_thrombosis" in policy().decide(later).red_flags
+
+
+def test_a_doubted_red_flag_is_not_taken_but_its_question_comes_next():
+    reading = read(message("my face might be drooping", ("doubted_finding", "one_sided_weakness")))
+    assert "findings" not in reading.slots
+    assert reading.slots["raised_questions"] == ["stroke"]
+    case = Case(raised=frozenset(reading.slots["raised_questions"]))
+    assert questions_to_ask(case)[0] == "screen_stroke"
+
+
+def test_what_the_red_flag_reader_suspects_is_asked_next():
+    reading = read(
+        message("feels like an elephant is sitting on my chest", ("red_flag_question", "cardiac"))
+    )
+    assert reading.slots["raised_questions"] == ["cardiac"]
+
+
+def test_a_hint_at_a_question_already_answered_raises_nothing():
+    reading = read(
+        message("maybe a fever", ("doubted_finding", "fever")),
+        "pain_cause",
+        case=Case(regions=("low_back",), answered=frozenset({"fever"})),
+    )
+    assert "raised_questions" not in reading.slots
+
+
+def test_an_unreadable_answer_is_asked_again_then_with_choices_then_left_unknown():
+    case = Case(regions=("calf",), cause="overuse")
+    first = read(message("no"), "pain_duration_days", case=case)
+    assert first.responses == ["utter_did_not_understand_duration"]
+    assert first.slots == {"unclear_questions": ["pain_duration_days"]}
+    second = read(
+        message("no"),
+        "pain_duration_days",
+        case=case,
+        unclear=frozenset(first.slots["unclear_questions"]),
+    )
+    assert second.slots == {"choices_for": "pain_duration_days"}
+    third = read(
+        message("no"),
+        "pain_duration_days",
+        case=case,
+        unclear=frozenset({"pain_duration_days"}),
+        choices_for="pain_duration_days",
+    )
+    assert third.responses == ["utter_going_on_without_it"]
+    assert third.slots == {"choices_for": None, "unknown_answers": ["pain_duration_days"]}
+    after = replace(case, unknown=frozenset(third.slots["unknown_answers"]))
+    assert "pain_duration_days" not in questions_to_ask(after)
+
+
+def test_a_cause_that_cannot_be_read_even_with_choices_is_unknown():
+    reading = read(
+        message("🤷"),
+        "pain_cause",
+        case=Case(regions=("calf",)),
+        unclear=frozenset({"pain_cause"}),
+        choices_for="pain_cause",
+    )
+    assert reading.slots["pain_cause"] == "unknown"
+
+
+def test_a_question_about_the_bot_is_answered_and_still_counts_so_nothing_loops():
+    bot_question = message("are you a bot?", intent="bot_challenge", confidence=0.95)
+    first = read(bot_question, "pain_intensity")
+    assert first.responses == ["utter_iamabot"]
+    assert first.slots == {"unclear_questions": ["pain_intensity"]}
+    third = read(
+        bot_question,
+        "pain_intensity",
+        unclear=frozenset({"pain_intensity"}),
+        choices_for="pain_intensity",
+    )
+    assert third.responses == ["utter_iamabot", "utter_going_on_without_it"]
+    assert third.slots["unknown_answers"] == ["pain_intensity"]
+
+
+def test_words_taken_for_small_talk_in_reply_to_the_cause_are_a_cause():
+    reading = read(message("Writing.", intent="out_of_scope", confidence=0.9), "pain_cause")
+    assert reading.slots["pain_cause"] == "other"
+
+
+@pytest.mark.parametrize(
+    ("payload", "requested", "value"),
+    [
+        ("3 days", "pain_duration_days", 3),
+        ("10 days", "pain_duration_days", 10),
+        ("a month", "pain_duration_days", 30),
+        ("6 months", "pain_duration_days", 180),
+        ("mild", "pain_intensity", 3),
+        ("moderate", "pain_intensity", 5),
+        ("severe", "pain_intensity", 8),
+    ],
+)
+def test_the_choices_offered_read_as_their_answers(payload, requested, value):
+    assert read(message(payload), requested).slots[requested] == value

@@ -23,6 +23,13 @@ class Case:
     findings: frozenset[str] = field(default_factory=frozenset)
     answered: frozenset[str] = field(default_factory=frozenset)
     """Codes of the screening questions the person has answered."""
+    raised: frozenset[str] = field(default_factory=frozenset)
+    """Codes of the screening questions the person's words brought up without settling
+    them: a red flag the words only hint at, doubt or mention in passing ("my face might
+    be drooping", "it went numb but it's fine now")."""
+    unknown: frozenset[str] = field(default_factory=frozenset)
+    """The questions the person could not answer, asked with choices too: recorded as
+    unknown, so the interview goes on without them."""
 
     @property
     def possible_regions(self) -> frozenset[str]:

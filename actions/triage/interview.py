@@ -1,17 +1,22 @@
 """The interview plan: what to ask next, given what the person has said so far.
 
-Asked in this order, and only what is not known yet: where it hurts, the questions the
-person's own words raised, what caused it, how long, how bad, then the remaining
-red-flag screening for those regions: the questions that must be asked alone, those of a
-group that could not be answered with one "no", then the rest in groups (the slot
-`screening` stands for the group in hand). An emergency ends the interview at once; an
-urgent flag leaves only the emergency questions still open.
+Screening comes first (triage-policy.md, "Screening comes first"). Asked in this order, and
+only what is not known yet: the red-flag questions the person's own words raised, where it
+hurts, the red-flag screening for those regions (the questions that must be asked alone,
+those of a group that could not be answered with one "no", then the rest in groups: the
+slot `screening` stands for the group in hand), then what caused it, how long and how bad.
+A question that depends on an answer waits for it (the injury questions come once the
+cause is an injury, right after it). An emergency ends the interview at once; an urgent
+flag leaves only the emergency questions still open. A question the person could not
+answer even with choices is recorded as unknown and not asked again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 
+from actions.knowledge.seed import read_regions
 from actions.triage.case import Case
 from actions.triage.policy import policy
 from actions.triage.screening import Question, group_size, open_questions
@@ -34,17 +39,30 @@ def questions_to_ask(case: Case, singly: Collection[str] = ()) -> list[str]:
     if level == "emergency":
         return []
     raised, rest = _screening_plan(case, level)
-    basics = [
-        slot
+    if level == "urgent":
+        return [q.slot for q in raised] + _in_turns(rest, singly)
+    where, *basics = [
+        slot if value is None and slot not in case.unknown else None
         for slot, value in (
             (REGIONS, case.regions or None),
             (CAUSE, case.cause),
             (DURATION, case.days),
             (INTENSITY, case.intensity),
         )
-        if value is None and level != "urgent"
     ]
-    return [q.slot for q in raised] + basics + _in_turns(rest, singly)
+    if where:
+        # the regions decide the screening, so nothing but the raised questions goes first;
+        # when the place alone could make the words an emergency ("I've suddenly become
+        # incontinent" with back pain), "where" is the question to ask first
+        asked = [q.slot for q in raised]
+        return [where, *asked] if _the_place_decides(case) else [*asked, where]
+    return [q.slot for q in raised] + _in_turns(rest, singly) + [s for s in basics if s]
+
+
+def _the_place_decides(case: Case) -> bool:
+    """Some place would make what is known more urgent than it is."""
+    anywhere = replace(case, regions=tuple(read_regions()))
+    return policy().decide(anywhere).level != policy().decide(case).level
 
 
 def screening_group(case: Case, singly: Collection[str] = ()) -> list[Question]:
@@ -54,11 +72,14 @@ def screening_group(case: Case, singly: Collection[str] = ()) -> list[Question]:
 
 
 def _screening_plan(case: Case, level: str) -> tuple[list[Question], list[Question]]:
-    """The screening questions raised by the person's words, and the rest."""
+    """The screening questions raised by the person's words, and the rest. Those the words
+    hint at come first: they point at one red flag, a finding that raises a question only
+    at what may go with it ("I feel sick" raises the heart-attack screen)."""
     screening = open_questions(case)
     if level == "urgent":
-        return [], [q for q in screening if q.level == "emergency"]
-    raised = [q for q in screening if q.raised(case)]
+        screening = [q for q in screening if q.level == "emergency"]
+    hinted = [q for q in screening if q.code in case.raised]
+    raised = hinted + [q for q in screening if q.raised(case) and q not in hinted]
     return raised, [q for q in screening if q not in raised]
 
 

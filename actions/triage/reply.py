@@ -33,7 +33,7 @@ from actions.triage.interview import (
     SCREENING_GROUP,
     screening_group,
 )
-from actions.triage.screening import Question, question_for_slot, questions
+from actions.triage.screening import Question, question_for_slot, questions, questions_about
 
 # Intents that are not answers: when nothing else could be read and the NLU is sure of
 # the intent, the bot answers it and asks its question again.
@@ -50,14 +50,18 @@ ASIDES = {
 # them (a question about trigger points, "stop", "talk to a person", "delete my data", an
 # intake link).
 INTERRUPTIONS = {"faq", "stop", "human_handoff", "delete_my_data", "start_intake"}
+SMALL_TALK = (set(ASIDES) - {"out_of_scope"}) | INTERRUPTIONS
+"""Intents a reply to "what brought it on?" is not an answer with: any other words are a
+cause, one we cannot place being `other`."""
 UNSURE_INTENTS = {"dont_know"}
 NOT_UNDERSTOOD = {
     "utter_did_not_understand",
     "utter_did_not_understand_duration",
     "utter_did_not_understand_intensity",
 }
-INTERVIEW_BOOKKEEPING = {"unclear_questions", "ask_singly"}
+INTERVIEW_BOOKKEEPING = {"unclear_questions", "ask_singly", "choices_for"}
 """Slots that say how the interview went, not what the person said."""
+RAISED, UNKNOWN, CHOICES_FOR = "raised_questions", "unknown_answers", "choices_for"
 _HAS_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -113,6 +117,9 @@ class Interview:
     unclear: frozenset[str] = frozenset()
     singly: frozenset[str] = frozenset()
     """Screening questions to ask one at a time, since their group got no clear "no"."""
+    choices_for: str | None = None
+    """The question asked the last time with choices, since two answers to it were
+    unreadable: a third one leaves it unknown."""
 
 
 @dataclass
@@ -155,6 +162,8 @@ def known_codes() -> dict[str, frozenset[str]]:
         "side": frozenset(SIDES),
         "cause": frozenset(CAUSES),
         "finding": frozenset(findings).union(*(q.on_yes for q in questions())),
+        "doubted_finding": frozenset(findings),
+        "red_flag_question": frozenset(q.code for q in questions()),
     }
 
 
@@ -204,6 +213,7 @@ def read_message(
     findings = set(case.findings) | set(message.values("finding"))
     if findings != set(case.findings):
         reading.slots["findings"] = sorted(findings)
+    _read_hints(message, case, reading)
 
     _read_side(message, case, reading)
     answered = _read_regions(message, requested, interview, reading)
@@ -233,15 +243,53 @@ def read_message(
         _read_screening_group(message, group, interview, findings, reading)
     elif requested and requested.startswith("screen_") and screening:
         _read_screening(message, requested, interview, findings, reading)
-    elif requested and not answered and not reading.responses:
-        reading.responses.append(message.aside or "utter_did_not_understand")
-        # asking again, with more help (a place gets buttons for the body's areas)
-        reading.slots["unclear_questions"] = sorted(interview.unclear | {requested})
+    elif requested and not answered and not reading.slots:
+        _read_unreadable(message, requested, interview, reading)
     if correcting:
         _settle_correction(reading)
     if message.interrupts and not set(reading.slots) - INTERVIEW_BOOKKEEPING:
         return Reading(interrupted=True)
     return reading
+
+
+def _read_hints(message: Message, case: Case, reading: Reading) -> None:
+    """Red flags the words hint at without settling them ("my face might be drooping", "it
+    went numb but it's fine now", what the red-flag reader suspects): their questions are
+    asked next."""
+    doubted = frozenset(message.values("doubted_finding")) - case.findings
+    hinted = {q.code for q in questions_about(doubted)} | set(message.values("red_flag_question"))
+    raised = case.raised | (hinted - case.answered)
+    if raised != case.raised:
+        reading.slots[RAISED] = sorted(raised)
+
+
+def _read_unreadable(
+    message: Message, requested: str, interview: Interview, reading: Reading
+) -> None:
+    """An answer that says nothing to the question asked. The question is asked again, then
+    once more with choices; after that it is left unknown and the interview goes on
+    (triage-policy.md, "No endless loops")."""
+    if message.interrupts:
+        return  # a question for the dialogue rules, not an answer
+    if message.aside:
+        reading.responses = [message.aside]  # "are you a bot?" is answered, and counts
+    elif not reading.responses:
+        reading.responses.append("utter_did_not_understand")
+    if requested not in interview.unclear:
+        # asking again, with more help (a place gets buttons for the body's areas)
+        reading.slots["unclear_questions"] = sorted(interview.unclear | {requested})
+    elif interview.choices_for != requested:
+        reading.slots[CHOICES_FOR] = requested
+    else:
+        reading.slots[CHOICES_FOR] = None
+        reading.responses = [
+            *([message.aside] if message.aside else []),
+            "utter_going_on_without_it",
+        ]
+        if requested == CAUSE:
+            reading.slots[CAUSE] = "unknown"  # the cause has a value for it
+        else:
+            reading.slots[UNKNOWN] = sorted(interview.case.unknown | {requested})
 
 
 def _settle_correction(reading: Reading) -> None:
@@ -315,8 +363,8 @@ def _read_cause(message: Message, requested: str | None, case: Case, reading: Re
     if cause is None and requested == CAUSE:
         if message.intent in UNSURE_INTENTS or message.intent == "deny":
             cause = "unknown"
-        elif _HAS_WORDS.search(message.text) and not (message.aside or message.interrupts):
-            cause = "other"
+        elif _HAS_WORDS.search(message.text) and message.intent not in SMALL_TALK:
+            cause = "other"  # words we cannot place ("writing", taken for small talk too)
     if cause is None:
         return False
     reading.slots[CAUSE] = cause

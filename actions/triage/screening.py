@@ -19,6 +19,7 @@ class Question:
     """None means every region."""
     causes: frozenset[str]
     raised_by: frozenset[str]
+    raised_by_causes: frozenset[str]
     requires: frozenset[str]
     on_yes: frozenset[str]
     signs: frozenset[str]
@@ -31,12 +32,16 @@ class Question:
         return f"screen_{self.code}"
 
     def raised(self, case: Case) -> bool:
-        """The person's own words brought this question up."""
-        return bool(self.raised_by & case.findings)
+        """The person's own words brought this question up: a finding it follows from, or
+        words that hint at its red flag."""
+        by_words = bool(self.raised_by & case.findings) or case.cause in self.raised_by_causes
+        return by_words or self.code in case.raised
 
     def applies(self, case: Case) -> bool:
         if self.code in case.answered or self.on_yes & case.findings:
             return False
+        if self.code in case.raised:
+            return True  # the words hint at it: asked whatever else is known
         if not self.requires <= case.findings:
             return False
         by_region = self.regions is None or bool(self.regions & case.possible_regions)
@@ -52,6 +57,7 @@ def questions() -> tuple[Question, ...]:
             regions=None if q.get("regions") == "any" else frozenset(q.get("regions", ())),
             causes=frozenset(q.get("causes", ())),
             raised_by=frozenset(q.get("raised_by", ())),
+            raised_by_causes=frozenset(q.get("raised_by_causes", ())),
             requires=frozenset(q.get("requires", ())),
             on_yes=frozenset(q["on_yes"]),
             signs=frozenset(q.get("signs", ())),
@@ -72,6 +78,11 @@ def group_size() -> int:
 
 def question_for_slot(slot: str) -> Question | None:
     return next((q for q in questions() if q.slot == slot), None)
+
+
+def questions_about(findings: frozenset[str]) -> list[Question]:
+    """The questions whose answer would settle these findings: those that name them as signs."""
+    return [q for q in questions() if q.signs & findings]
 
 
 def open_questions(case: Case) -> list[Question]:
