@@ -9,6 +9,7 @@ knotbot run          all of the above, then the action server, the Rasa server a
 knotbot web          the web app alone: the demo clinic page, the chat widget, the body map
 knotbot chat         talk to the running assistant in the terminal
 knotbot nlu-report   measure the model on the held-out NLU test set, against the baseline
+knotbot red-flags    measure the running assistant on the red-flag set (docs/red-flags.md)
 knotbot bench        latency, throughput and memory of the running assistant under load
 """
 
@@ -43,6 +44,7 @@ TRAINING_INPUTS = [
     DATA_DIR / "rules",
     DATA_DIR / "stories",
     DATA_DIR / "lexicon",
+    DATA_DIR / "red_flags",
     BOT_DIR / "nlu",
 ]
 # The contract's ports; the variables let a second copy (or a test) run beside the first.
@@ -303,6 +305,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     report_parser.add_argument("--save", action="store_true", help="make this the baseline")
     report_parser.add_argument("--out", type=Path, help="keep rasa's full reports here")
+    red_flags_parser = commands.add_parser(
+        "red-flags", help="measure the running assistant on the red-flag set (make run first)"
+    )
+    red_flags_parser.add_argument("--url", default=f"http://127.0.0.1:{RASA_PORT}")
+    red_flags_parser.add_argument(
+        "--out", type=Path, default=Path("docs/red-flags.md"), help="where the report goes"
+    )
     args = parser.parse_args(argv)
 
     os.chdir(PROJECT_ROOT)
@@ -326,6 +335,8 @@ def main(argv: list[str] | None = None) -> None:
         bench.run(args)
     elif args.command == "nlu-report":
         nlu_report_command(save=args.save, out=args.out)
+    elif args.command == "red-flags":
+        red_flags_command(args.url.rstrip("/"), args.out)
 
 
 def nlu_report_command(save: bool, out: Path | None) -> None:
@@ -341,6 +352,22 @@ def nlu_report_command(save: bool, out: Path | None) -> None:
         say(f"Saved as the baseline in {nlu_report.BASELINE.relative_to(PROJECT_ROOT)}")
     elif problems := nlu_report.regressions(numbers, base):
         sys.exit("knotbot: worse than the baseline or the targets:\n" + "\n".join(problems))
+
+
+def red_flags_command(url: str, out: Path) -> None:
+    from bot import red_flag_eval
+
+    try:
+        requests.get(url, timeout=5).raise_for_status()
+    except requests.RequestException as error:
+        sys.exit(f"knotbot: cannot reach the assistant at {url} ({error}); start it with make run")
+    cases, confirmed_by = red_flag_eval.load()
+    say(f"{len(cases)} conversations with {url}, 4 at a time")
+    outcomes = red_flag_eval.run(url, cases, confirmed_by)
+    out.write_text(red_flag_eval.report(outcomes))
+    say(f"Report written to {out}")
+    if problems := red_flag_eval.failures(outcomes, parts=("held_out", "dev")):
+        sys.exit("knotbot: what the red-flag set forbids:\n" + "\n".join(problems))
 
 
 if __name__ == "__main__":

@@ -278,5 +278,8 @@ def test_any_text_gets_a_well_formed_parse_with_known_codes(parse, text):
 
 def test_entity_offsets_point_at_the_words_even_after_a_dotted_capital_i(parse):
     text = "İİİİ my left calf"
-    words = [text[e["start"] : e["end"]] for e in parse(text)["entities"]]
+    entities = parse(text)["entities"]
+    words = [
+        text[e["start"] : e["end"]] for e in entities if e["entity"] in ("side", "body_region")
+    ]
     assert words == ["left", "calf"]

@@ -9,12 +9,12 @@ from bot.nlu.pain_mention import PainMentionClassifier
 
 
 def classified(text: str, intent: str, confidence: float, *entities: str) -> str:
+    """`entities` are kinds ("body_region") or kinds with a value ("finding=fever")."""
+    found = [
+        dict(zip(("entity", "value"), (*e.split("="), "x")[:2], strict=True)) for e in entities
+    ]
     message = Message(
-        data={
-            "text": text,
-            "intent": {"name": intent, "confidence": confidence},
-            "entities": [{"entity": kind, "value": "x"} for kind in entities],
-        }
+        data={"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": found}
     )
     component = PainMentionClassifier(PainMentionClassifier.get_default_config())
     return component.process([message])[0].get("intent")["name"]
@@ -29,7 +29,7 @@ def classified(text: str, intent: str, confidence: float, *entities: str) -> str
         ("what causes knots in the back", "faq", 0.9, ["vague_region"], "faq"),
         ("thanks, my neck still hurts", "thank", 0.9, ["vague_region"], "inform"),
         ("hmm my elbow", "greet", 0.3, ["body_region"], "inform"),
-        ("book me a flight", "out_of_scope", 0.9, ["finding"], "out_of_scope"),
+        ("book me a flight", "out_of_scope", 0.9, ["finding=long_immobility"], "out_of_scope"),
         ("tell me a joke", "out_of_scope", 0.9, [], "out_of_scope"),
         ("hi, my calf hurts", "greet", 0.9, ["body_region"], "greet"),
     ],
@@ -38,3 +38,51 @@ def test_a_place_named_in_small_talk_or_a_statement_is_about_pain(
     text, intent, confidence, entities, expected
 ):
     assert classified(text, intent, confidence, *entities) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "entities", "expected"),
+    [
+        # a red flag named or hinted at, in small talk, starts the interview
+        ("I keep sweating and feel sick", "out_of_scope", ["finding=sweating"], "inform"),
+        (
+            "thanks. my face might be drooping",
+            "thank",
+            ["doubted_finding=one_sided_weakness"],
+            "inform",
+        ),
+        ("an elephant is sitting on me", "out_of_scope", ["red_flag_question=cardiac"], "inform"),
+        # an emergency is acted on whatever the intent, a question too
+        ("is it normal that my face is drooping?", "faq", ["finding=one_sided_weakness"], "inform"),
+        (
+            "hi, chest pain and I can't breathe",
+            "greet",
+            ["finding=chest_pain", "body_region=chest", "finding=breathless"],
+            "inform",
+        ),
+        (
+            "why does my back hurt, I wet myself",
+            "faq",
+            ["vague_region=back", "finding=bladder_bowel_loss"],
+            "inform",
+        ),
+        # but not a question about a finding that is no emergency here
+        (
+            "can a knot cause numbness in my fingers?",
+            "faq",
+            ["finding=numbness", "body_region=fingers"],
+            "faq",
+        ),
+        # and never an intake link or an erasure
+        (
+            "delete my data, I can't breathe",
+            "delete_my_data",
+            ["finding=breathless", "finding=chest_pain"],
+            "delete_my_data",
+        ),
+    ],
+)
+def test_a_red_flag_is_about_pain_and_an_emergency_whatever_the_intent(
+    text, intent, entities, expected
+):
+    assert classified(text, intent, 0.95, *entities) == expected

@@ -60,8 +60,8 @@ def questions_to_ask(case: Case, singly: Collection[str] = ()) -> list[str]:
 
 
 def _the_place_decides(case: Case) -> bool:
-    """Some place would make what is known more urgent than it is."""
-    anywhere = replace(case, regions=tuple(read_regions()))
+    """Some place ("my head": some part of it) would make what is known more urgent."""
+    anywhere = replace(case, regions=case.maybe_regions or tuple(read_regions()))
     return policy().decide(anywhere).level != policy().decide(case).level
 
 

@@ -45,6 +45,7 @@ class Context:
     def __init__(self, nlp: Language, spec: dict[str, Any]):
         self.ask_next = {c.upper() for c in spec.get("ask_next", [])}
         self.keeps_cause = {c.upper() for c in spec.get("keeps_cause", [])}
+        self.keeps_finding = {c.upper() for c in spec.get("keeps_finding", [])}
         self.unbroken = {c.upper() for c in spec.get("unbroken", [])}
         self.reach = int(spec["reach"])
         self.breaks = [self._norms(nlp, b) for b in spec.get("breaks", [])]
@@ -136,6 +137,8 @@ class Context:
             return Verdict(present=True)
         if is_cause:
             return Verdict(present=categories <= self.keeps_cause)
+        if categories <= self.keeps_finding:
+            return Verdict(present=True)
         listed = span.end in span.doc.user_data.get(LISTED, ())
         return Verdict(present=False, ask_next=listed or bool(categories & self.ask_next))
 

@@ -1,14 +1,20 @@
-"""A Rasa NLU component: a message that names a place on the body or a symptom is about pain.
+"""A Rasa NLU component: a message that names a place on the body or a red flag is about pain.
 
 DIET sometimes takes an unusual description ("pecs are tight and knotted after going hard
 on bench press") for small talk or for something out of scope, and the bot would then
 answer "I can only help with muscle pain" to a person describing one. When the lexicon
-found a body region or a vague place (a finding alone may be no pain: "a long flight"),
-and DIET's intent is one of the `overridden` ones or less sure than `threshold`, the
-intent becomes `inform`, so the interview starts and reads the message. A statement is
+found a body region or a vague place, or a red flag is named or hinted at (a finding, a
+doubted one, or what the red-flag reader suspects; a finding like "a long flight" alone is
+no pain), and DIET's intent is one of the `overridden` ones or less sure than `threshold`,
+the intent becomes `inform`, so the interview starts and reads the message. A statement is
 not a question ("glutes are knotted after a hill sprint session" was taken for one): a
-`questions_only` intent is overridden too when the message has no question mark and
-does not start with a question word.
+`questions_only` intent is overridden too when the message has no question mark and does
+not start with a question word.
+
+A red flag is acted on whatever the intent (triage-policy.md: "A red flag the person
+volunteers is acted on at once"): when the findings the lexicon read make the policy's level
+`emergency` or `urgent` for the places named, every intent but the `kept` ones becomes
+`inform`, questions included ("is it normal that my face droops on one side?").
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.triage.case import Case
+from actions.triage.policy import policy
+from actions.triage.reply import vague_regions
+
 # fmt: off
 QUESTION_WORDS = frozenset({
     "what", "whats", "what's", "how", "why", "when", "where", "which", "who", "does", "do",
@@ -43,9 +53,13 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
     def get_default_config() -> dict[str, Any]:
         return {
             "entities": ["body_region", "vague_region"],
+            "red_flag_entities": ["finding", "doubted_finding", "red_flag_question"],
+            "not_alone": ["long_immobility"],
             "overridden": ["out_of_scope", "thank", "goodbye"],
             "questions_only": ["faq"],
             "threshold": 0.5,
+            "urgent_levels": ["emergency", "urgent"],
+            "kept": ["start_intake", "delete_my_data"],
             "intent": "inform",
         }
 
@@ -61,6 +75,10 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.entities = set(config["entities"])
+        self.red_flag_entities = set(config["red_flag_entities"])
+        self.not_alone = set(config["not_alone"])
+        self.urgent_levels = set(config["urgent_levels"])
+        self.kept = set(config["kept"])
         self.overridden = set(config["overridden"])
         self.questions_only = set(config["questions_only"])
         self.threshold = float(config["threshold"])
@@ -69,17 +87,43 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
-            names_pain = any(e.get("entity") in self.entities for e in message.get(ENTITIES, []))
+            entities = message.get(ENTITIES, [])
+            names_pain = any(e.get("entity") in self.entities for e in entities)
+            names_red_flag = any(
+                e.get("entity") in self.red_flag_entities and e.get("value") not in self.not_alone
+                for e in entities
+            )
             name = intent.get(INTENT_NAME_KEY)
             unsure = (intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < self.threshold
             statement = name in self.questions_only and not self._is_question(message)
-            if names_pain and (name in self.overridden or unsure or statement):
+            small_talk = name in self.overridden or unsure or statement
+            if name in self.kept:
+                continue
+            if ((names_pain or names_red_flag) and small_talk) or self._is_urgent(entities):
                 message.set(
                     INTENT,
                     {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0},
                     add_to_output=True,
                 )
         return messages
+
+    def _is_urgent(self, entities: list[dict[str, Any]]) -> bool:
+        """The findings read make the policy's level emergency or urgent for the places named
+        (or, with no place named, for any vague place's possible parts)."""
+
+        def values(kind: str) -> tuple[str, ...]:
+            return tuple(str(e.get("value")) for e in entities if e.get("entity") == kind)
+
+        findings = frozenset(values("finding"))
+        if not findings:
+            return False
+        vague = [vague_regions()[key] for key in values("vague_region") if key in vague_regions()]
+        case = Case(
+            regions=values("body_region"),
+            maybe_regions=tuple(code for place in vague for code in place.choices),
+            findings=findings,
+        )
+        return policy().decide(case).level in self.urgent_levels
 
     def _is_question(self, message: Message) -> bool:
         text = (message.get(TEXT) or "").strip().lower()
