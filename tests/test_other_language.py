@@ -1,18 +1,23 @@
-"""Messages in other languages: the NLU component that reads them as such.
+"""Messages in other languages: the NLU component that reads them as such, and the answer.
 
-The unit tests need no server; the rest (marked e2e) ask the real Rasa server's
-`/model/parse` what the NLU makes of every message of the project's English data (none
-may be taken for another language) and of messages in other languages.
+The unit tests need no server; the rest (marked e2e) talk to the real servers over HTTP:
+`/model/parse` for what the NLU makes of every message of the project's English data
+(none may be taken for another language), and the REST webhook for the answers.
 """
 
 from __future__ import annotations
+
+import uuid
 
 import pytest
 import requests
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
+from actions.languages import ActionExplainEnglishOnly, english_only, sentences
 from actions.settings import DATA_DIR, PROJECT_ROOT
 from bot.nlu.other_language import (
     COMMON_WORDS,
@@ -21,7 +26,7 @@ from bot.nlu.other_language import (
     OtherLanguageClassifier,
     OtherLanguageDetector,
 )
-from tests.conftest import SHARED
+from tests.conftest import SHARED, texts
 
 OTHER_LANGUAGES = yaml.safe_load((PROJECT_ROOT / "tests/data/other_languages.yml").read_text())
 ANSWERED_IN_THEIR_LANGUAGE = ["es", "fr", "de", "pt", "it"]
@@ -226,6 +231,35 @@ def test_english_keeps_diets_intent(component):
     assert message.get("intent") == {"name": "inform", "confidence": 0.99}
 
 
+# --- the answer -----------------------------------------------------------------------
+
+
+def test_every_sentence_says_the_emergency_number_once():
+    assert set(sentences()) == {"en", *ANSWERED_IN_THEIR_LANGUAGE}
+    for code, sentence in sentences().items():
+        assert sentence.count("{emergency_number}") == 1, code
+        assert "KnotBot" in sentence, code
+    assert english_only("es", "112").count("112") == 1
+    assert english_only("nl", "911") == english_only(None, "911") == english_only("en", "911")
+
+
+async def test_the_action_answers_in_the_messages_language_with_the_slots_number():
+    tracker = Tracker(
+        sender_id="test",
+        slots={"emergency_number": "999"},
+        latest_message={"text": "x", "intent": {"name": INTENT}, "language": {"code": "fr"}},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+    dispatcher = CollectingDispatcher()
+    assert await ActionExplainEnglishOnly().run(dispatcher, tracker, {}) == []
+    assert [m["text"] for m in dispatcher.messages] == [english_only("fr", "999")]
+    assert "999" in dispatcher.messages[0]["text"]
+
+
 # --- with the real servers ------------------------------------------------------------
 
 
@@ -233,6 +267,19 @@ def parse(bot, text: str) -> dict:
     reply = requests.post(f"{bot.url}/model/parse", json={"text": text}, timeout=30)
     reply.raise_for_status()
     return reply.json()
+
+
+def say(bot, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+    body: dict = {"sender": sender, "message": text}
+    if metadata is not None:
+        body["metadata"] = metadata
+    reply = requests.post(f"{bot.url}/webhooks/rest/webhook", json=body, timeout=60)
+    reply.raise_for_status()
+    return reply.json()
+
+
+def new_sender() -> str:
+    return f"language-{uuid.uuid4().hex[:10]}"
 
 
 @pytest.mark.e2e
@@ -257,3 +304,67 @@ def test_every_message_in_another_language_gets_the_intent_and_its_language(bot)
     assert wrong == {}
     training = training_examples_of_other_languages()
     assert [t for t in training if parse(bot, t)["intent"]["name"] != INTENT] == []
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("code", ANSWERED_IN_THEIR_LANGUAGE)
+@pytest.mark.parametrize(("locale", "number"), [("es-ES", "112"), (None, "911")])
+def test_a_first_message_in_another_language_is_answered_in_it(bot, code, locale, number):
+    for text in OTHER_LANGUAGES[code][:4]:
+        sender = new_sender()
+        reply = say(bot, sender, text, {"locale": locale} if locale else None)
+        assert texts(reply) == english_only(code, number), text
+        slots = bot.slots(sender)
+        assert slots["emergency_number"] == number
+        assert slots["pain_regions"] is None and slots["triage_level"] is None
+
+
+@pytest.mark.e2e
+def test_an_emergency_written_in_spanish_gets_the_sentence_with_the_number(bot):
+    sender = new_sender()
+    reply = say(bot, sender, "me duele el pecho y no puedo respirar", {"locale": "es-ES"})
+    assert texts(reply) == english_only("es", "112")
+    assert "112" in texts(reply)
+    slots = bot.slots(sender)  # nothing was read from it, and nothing is guessed
+    assert slots["triage_level"] is None and not slots["red_flags"] and not slots["findings"]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("text", ["mijn rug doet pijn", "boynumda ağrı var", "у меня болит шея"])
+def test_a_language_without_a_sentence_gets_the_english_one(bot, text):
+    _, (reply,) = bot.talk(text)
+    assert texts(reply) == english_only("en", "911")
+
+
+@pytest.mark.e2e
+def test_in_the_middle_of_the_interview_it_is_answered_and_english_goes_on(bot):
+    sender, replies = bot.talk("I have a knot in my left calf from running")
+    assert "How long" in texts(replies[0])
+    reply = say(bot, sender, "me duele mucho, no entiendo")
+    said = texts(reply)
+    assert said.startswith(english_only("es", "911"))
+    assert "How long" in said  # the question still open is asked again
+    slots = bot.slots(sender)
+    assert slots["pain_duration_days"] is None and slots["triage_level"] is None
+    bot.send(sender, "3 days")
+    slots = bot.slots(sender)
+    assert slots["pain_regions"] == ["calf"] and slots["pain_duration_days"] == 3
+
+
+@pytest.mark.e2e
+def test_a_red_flag_question_answered_in_another_language_is_not_taken_for_a_no(bot):
+    sender, replies = bot.talk("a knot in my left calf from running", "2 days", "3")
+    assert "any of these" in texts(replies[-1])
+    reply = say(bot, sender, "no puedo respirar bien")
+    assert texts(reply).startswith(english_only("es", "911"))
+    slots = bot.slots(sender)
+    assert slots["triage_level"] is None
+    bot.send(sender, "no")
+    assert bot.slots(sender)["triage_level"] == "self_care"
+
+
+@pytest.mark.e2e
+def test_after_the_answer_an_english_description_starts_the_interview(bot):
+    _, (first, second) = bot.talk("ich habe Schmerzen im Nacken", "my neck hurts")
+    assert texts(first) == english_only("de", "911")
+    assert "Which part of your neck" in texts(second)
