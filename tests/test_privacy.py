@@ -8,6 +8,8 @@ import json
 import pytest
 import requests
 
+from actions.languages import english_only
+from tests.conftest import texts
 from tests.test_intake_conversation import appointment
 from tests.test_telegram import Chat
 
@@ -25,6 +27,7 @@ def test_nothing_a_person_typed_appears_in_any_log(bot):
         f"it's a 4, {MARKER}",
         f"no {MARKER}",
         f"what is a {MARKER} trigger point?",
+        f"me duele mucho el cuello desde {MARKER}, no entiendo",
         MARKER * 100,
     ):
         bot.send(sender, text)
@@ -39,6 +42,8 @@ def test_nothing_a_person_typed_appears_in_any_log(bot):
         bot.send("privacy-intake", text)
     bot.send("privacy-intake", "no")
     bot.send("privacy-intake", f"sitting makes the {MARKER} worse")
+    first = bot.send("privacy-language", f"j'ai mal au dos depuis {MARKER} trois jours")
+    assert texts(first) == english_only("fr", "911")  # read as French, and answered
 
     leaks = {
         log.name: [line for line in log.read_text().splitlines() if MARKER in line.lower()]

@@ -298,6 +298,18 @@ def test_a_question_or_request_instead_of_an_answer_leaves_the_form_to_the_rules
         assert read(msg, requested, case=CALF_CASE).interrupted, requested
 
 
+def test_a_message_in_another_language_is_not_read_at_all():
+    # "no puedo respirar" is no "no"; and its entities are the lexicon's corrections of
+    # foreign words ("Luft" read as "left"): a message with English ones is not taken for
+    # another language (bot/nlu/other_language.py)
+    for requested in ("pain_cause", "pain_duration_days", "screen_fever", "screening", None):
+        msg = message(
+            "no puedo respirar, desde hace 3 días", ("side", "left"), intent="other_language"
+        )
+        reading = read(msg, requested, case=CALF_CASE)
+        assert reading.interrupted and reading.slots == {} and reading.responses == []
+
+
 def test_a_red_flag_inside_a_question_is_still_acted_on():
     msg = message(
         "stop, I can't breathe properly", ("finding", "breathless"), intent="stop", confidence=0.9

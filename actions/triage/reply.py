@@ -48,8 +48,10 @@ ASIDES = {
 }
 # Intents that leave the interview for a moment: the form lets the dialogue rules answer
 # them (a question about trigger points, "stop", "talk to a person", "delete my data", an
-# intake link).
-INTERRUPTIONS = {"faq", "stop", "human_handoff", "delete_my_data", "start_intake"}
+# intake link, a message in another language).
+INTERRUPTIONS = {"faq", "stop", "human_handoff", "delete_my_data", "start_intake", "other_language"}
+UNREAD_INTENTS = {"other_language"}
+"""Messages not read at all: in another language, "no puedo respirar" is not a "no"."""
 SMALL_TALK = (set(ASIDES) - {"out_of_scope"}) | INTERRUPTIONS
 """Intents a reply to "what brought it on?" is not an answer with: any other words are a
 cause, one we cannot place being `other`."""
@@ -203,6 +205,8 @@ def is_correction(text: str) -> bool:
 def read_message(
     message: Message, requested: str | None, interview: Interview, today: date | None = None
 ) -> Reading:
+    if message.intent in UNREAD_INTENTS:
+        return Reading(interrupted=True)
     reading = Reading()
     case = interview.case
     correcting = is_correction(message.text)
