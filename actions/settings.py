@@ -44,7 +44,18 @@ def emergency_number(locale: str | None = None) -> str:
 
 @cache
 def emergency_numbers() -> dict:
-    return yaml.safe_load((DATA_DIR / "emergency_numbers.yml").read_text())
+    """data/emergency_numbers.yml: `default` and `countries` (ISO code: number), checked:
+    a country YAML read as something else (a bare `NO` is false) would never be found."""
+    path = DATA_DIR / "emergency_numbers.yml"
+    numbers = yaml.safe_load(path.read_text())
+    entries = [("default", numbers.get("default")), *numbers.get("countries", {}).items()]
+    for code, number in entries:
+        valid_code = code == "default" or (
+            isinstance(code, str) and len(code) == 2 and code.isascii() and code.isupper()
+        )
+        if not valid_code or not isinstance(number, str) or not number.isdigit():
+            raise ValueError(f"{path}: {code!r}: {number!r} is not a country code and a number")
+    return numbers
 
 
 def clinic_time(moment: datetime) -> str:
