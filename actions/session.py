@@ -6,7 +6,10 @@ widget's `data-locale`, a REST or socket.io client's `locale`, the Telegram user
 which resets every slot, or an hour's silence) keeps the number the conversation already
 had, whatever its first message carries: one number per conversation
 (../shared/spec/triage-policy.md). The number goes into the `emergency_number` slot, which
-every response and the result card read."""
+every response, the result card and the intake record read, and out to the channel as
+`{"knotbot": "conversation", "emergency_number": ...}`, so that the web widget shows it in
+its disclaimer (Telegram and the REST webhook leave that message out), when a channel's
+message starts the session (the widget's always carry the page's locale)."""
 
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ from rasa_sdk.types import DomainDict
 from actions.settings import emergency_number
 
 SLOT = "emergency_number"
+CONVERSATION_PAYLOAD = "conversation"
+"""`custom.knotbot` of the message that tells a channel the conversation's number."""
 
 
 class ActionSessionStart(Action):
@@ -33,6 +38,10 @@ class ActionSessionStart(Action):
         number = earlier_number(tracker.events) or emergency_number(
             tracker.get_slot("session_started_metadata")
         )
+        if started_by_a_message(tracker.events):
+            dispatcher.utter_message(
+                json_message={"knotbot": CONVERSATION_PAYLOAD, "emergency_number": number}
+            )
         return [SessionStarted(), SlotSet(SLOT, number), ActionExecuted("action_listen")]
 
 
@@ -44,3 +53,12 @@ def earlier_number(events: Iterable[Mapping[str, Any]]) -> str | None:
         if event.get("event") == "slot" and event.get("name") == SLOT
     ]
     return next((str(number) for number in reversed(numbers) if number), None)
+
+
+def started_by_a_message(events: list[Mapping[str, Any]]) -> bool:
+    """Whether a channel's message, with metadata, starts this session: Rasa then sets
+    `session_started_metadata` just before running the session start, and there is a
+    channel to tell. Rasa's HTTP API (`trigger_intent`, `messages`, a new tracker's GET)
+    starts sessions with no channel at all, and a message then fails its request."""
+    last = events[-1] if events else {}
+    return last.get("event") == "slot" and last.get("name") == "session_started_metadata"

@@ -127,9 +127,22 @@ async def start(tracker: Tracker) -> tuple[dict, list[dict]]:
     return slots, dispatcher.messages
 
 
-async def test_the_session_start_sets_the_slot(clinic):
-    slots, _ = await start(session_tracker({"locale": "en-GB"}))
+METADATA_SET = {"event": "slot", "name": "session_started_metadata", "value": {}}
+"""What Rasa logs just before the session start when a channel's message starts it."""
+
+
+async def test_the_session_start_sets_the_slot_and_tells_the_channel(clinic):
+    slots, messages = await start(session_tracker({"locale": "en-GB"}, [METADATA_SET]))
     assert slots == {"emergency_number": "999"}
+    assert [m["custom"] for m in messages] == [
+        {"knotbot": "conversation", "emergency_number": "999"}
+    ]
+
+
+async def test_a_session_the_http_api_starts_sets_the_slot_and_says_nothing(clinic):
+    # Rasa's HTTP API starts a session without a channel: a message would fail its request
+    slots, messages = await start(session_tracker(None))
+    assert slots == {"emergency_number": clinic} and messages == []
 
 
 async def test_a_later_session_keeps_the_conversations_number(clinic):
@@ -139,9 +152,11 @@ async def test_a_later_session_keeps_the_conversations_number(clinic):
         {"event": "slot", "name": "emergency_number", "value": "000"},
         {"event": "slot", "name": "pain_regions", "value": ["chest"]},
         {"event": "restart"},
+        METADATA_SET,
     ]
-    slots, _ = await start(session_tracker(None, before))
+    slots, messages = await start(session_tracker(None, before))
     assert slots == {"emergency_number": "000"}
+    assert messages[0]["custom"]["emergency_number"] == "000"
     # nor does another locale later change it: one number per conversation
     slots, _ = await start(session_tracker({"locale": "en-GB"}, before))
     assert slots == {"emergency_number": "000"}

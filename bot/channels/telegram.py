@@ -138,7 +138,9 @@ class TelegramOutput(OutputChannel):
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
     ) -> None:
         if json_message.get("knotbot") != "result" or json_message.get("level") == "emergency":
-            return  # the map question has its buttons; an emergency is its words alone
+            # the map question has its buttons; an emergency is its words alone; the session
+            # start's note of the number is for the web widget (bot/channels/notes.py)
+            return
         try:
             picture = result_picture(json_message)
         except (ImportError, OSError) as error:  # Cairo missing: the text still follows
