@@ -12,7 +12,6 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.knowledge.rank import KnowledgeBase, MuscleCard, RankedMuscle
-from actions.settings import emergency_number
 from actions.tracker_state import case_from
 from actions.triage.policy import policy
 from actions.triage.reply import usual_places
@@ -34,9 +33,8 @@ class ActionGiveTriageAdvice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         decision = policy().decide(case_from(tracker.slots))
-        dispatcher.utter_message(
-            response=f"utter_level_{decision.level}", emergency_number=emergency_number()
-        )
+        # the response reads the conversation's `emergency_number` slot (actions/session.py)
+        dispatcher.utter_message(response=f"utter_level_{decision.level}")
         events = [SlotSet("triage_level", decision.level), SlotSet("red_flags", decision.red_flags)]
         if not tracker.get_slot("pain_regions"):
             # an emergency can end the interview before "which part of your back?"
@@ -109,7 +107,7 @@ class ActionShowResultCard(Action):
             tracker.get_slot("pain_regions") or [],
             tracker.get_slot("pain_side"),
             muscles,
-            tracker.get_slot("emergency_number") or emergency_number(),
+            tracker.get_slot("emergency_number"),
         )
         dispatcher.utter_message(json_message=card)
         return []

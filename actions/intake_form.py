@@ -19,7 +19,7 @@ from actions.intake.answers import read_item_answer
 from actions.intake.questionnaire import Item, load_questionnaire
 from actions.intake.records import FLAGGED_LEVELS, IntakeError, IntakeRecords, valid_ref
 from actions.reading.answers import Answer, read_answer
-from actions.settings import clinic_time, emergency_number
+from actions.settings import clinic_time
 from actions.tracker_state import interview_from, message_from
 from actions.triage.policy import LEVELS, policy
 from actions.triage.reply import ASIDE_CONFIDENCE
@@ -119,7 +119,6 @@ class ActionStartIntake(Action):
         dispatcher.utter_message(
             response="utter_intake_welcome",
             appointment_time=clinic_time(starts_at),
-            emergency_number=tracker.get_slot("emergency_number") or emergency_number(),
         )
         return [*events, SlotSet("appointment_ref", ref)]
 
@@ -254,10 +253,7 @@ def escalation(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Event
     events: list[EventType] = [SlotSet("findings", sorted(case.findings))]
     current = tracker.get_slot("triage_level")
     if current is None or LEVELS.index(decision.level) < LEVELS.index(current):
-        dispatcher.utter_message(
-            response=f"utter_level_{decision.level}",
-            emergency_number=tracker.get_slot("emergency_number") or emergency_number(),
-        )
+        dispatcher.utter_message(response=f"utter_level_{decision.level}")
         events += [
             SlotSet("triage_level", decision.level),
             SlotSet("red_flags", decision.red_flags),

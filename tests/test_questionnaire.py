@@ -35,6 +35,8 @@ CONTRACT_SLOTS = (
     "triage_level",
     "trigger_points",
 )
+RECORDED_SLOTS = (*CONTRACT_SLOTS, "emergency_number")
+"""The contract's slots and the number the patient was given: what the triage answers."""
 AUTHORED = datetime(2026, 11, 24, 9, 30, tzinfo=timezone(timedelta(hours=1)))
 FULL_ANSWERS = {
     "pain_regions": ["neck_side", "shoulder_top"],
@@ -45,6 +47,7 @@ FULL_ANSWERS = {
     "red_flags": ["numbness_tingling"],
     "triage_level": "doctor",
     "trigger_points": ["upper_trapezius", "levator_scapulae", "scalenes"],
+    "emergency_number": "999",
     "makes_worse": "Long days at the laptop, and turning my head to the right.",
     "makes_better": "A hot shower, and moving around.",
     "tried_so_far": "Ibuprofen and a tennis ball against the wall; both help for a while.",
@@ -81,12 +84,13 @@ def test_item_codes_are_unique_snake_case():
 def test_every_triage_slot_of_the_contract_answers_an_item():
     from_slots = {item.from_slot for item in load_questionnaire().items}
     assert set(CONTRACT_SLOTS) <= from_slots
+    assert from_slots - {None} == set(RECORDED_SLOTS)
 
 
 def test_the_therapist_questions_are_asked_and_the_health_screen_is_yes_or_no():
     questionnaire = load_questionnaire()
     asked = [item for item in questionnaire.items if item.from_slot is None]
-    assert {item.code for item in asked} == set(FULL_ANSWERS) - set(CONTRACT_SLOTS)
+    assert {item.code for item in asked} == set(FULL_ANSWERS) - set(RECORDED_SLOTS)
     screen = [item for item in asked if item.type == "boolean"]
     assert len(screen) == 6
     assert all("?" in item.text for item in asked)

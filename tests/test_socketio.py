@@ -37,7 +37,8 @@ class Socket:
                 return replies
 
     def close(self) -> None:
-        self.client.disconnect()
+        # without waiting for the polling transport's last long poll (30 s)
+        self.client.eio.disconnect(abort=True)
 
 
 def test_replies_reach_the_page_and_a_reload_continues_the_conversation(bot):
@@ -69,6 +70,8 @@ def test_custom_payloads_arrive_whole_and_the_page_locale_picks_the_emergency_nu
     session = uuid.uuid4().hex
     tab = Socket(bot.url, session)
     greeting = tab.say("hello", metadata={"locale": "en-GB"})
+    # the session start tells the widget the conversation's number, for its disclaimer
+    assert greeting[0] == {"custom": {"knotbot": "conversation", "emergency_number": "999"}}
     # Rasa's own channel spreads a custom payload over emit's arguments and fails
     assert {"custom": {"knotbot": "body_map"}} in greeting
     assert "call 999" in " ".join(r.get("text") or "" for r in greeting)

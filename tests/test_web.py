@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+from actions.settings import clinic_emergency_number
+
 pytestmark = pytest.mark.e2e
 
 
@@ -26,9 +28,22 @@ def test_the_widget_files_load_from_a_clinic_site(bot, path):
     assert reply.headers["Access-Control-Allow-Origin"] == "*"
 
 
-def test_the_emergency_numbers_come_from_the_bots_table(bot):
-    numbers = requests.get(bot.web_url + "/widget/emergency-numbers.json", timeout=10).json()
-    assert numbers["countries"]["GB"] == "999" and numbers["default"]
+@pytest.mark.parametrize(
+    ("locale", "number"),
+    [
+        ("en-GB", "999"),
+        ("de-DE", "112"),
+        ("en-AU", "000"),
+        ("pt-BR", None),
+        ("", None),
+        ("🚑" * 100, None),
+    ],
+)
+def test_the_widgets_first_paint_gets_the_number_the_bot_would_give(bot, locale, number):
+    reply = requests.get(
+        bot.web_url + "/widget/emergency-number.json", params={"locale": locale}, timeout=10
+    )
+    assert reply.json() == {"emergency_number": number or clinic_emergency_number()}
 
 
 @pytest.mark.parametrize("path", ["/widget/../app.py", "/widget/%2e%2e/app.py", "/widget/nope.js"])

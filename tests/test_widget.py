@@ -15,6 +15,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from actions.settings import clinic_emergency_number, emergency_numbers
 from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, NO_CHROMIUM, serious_violations
 from tests.conftest import CLINIC_TOKEN
 from tests.databases import free_port
@@ -349,3 +350,90 @@ def test_an_intake_link_opens_the_chat_on_that_appointments_intake(page_at, bot)
     expect(page.locator(".kb-emergency")).to_be_visible()
     record = requests.get(f"{bot.web_url}/clinic/intakes/{ref}", headers=staff, timeout=10)
     assert record.json()["flagged"] and record.json()["triage_level"] == "emergency"
+
+
+LOCALES = {
+    "en-GB": "999",
+    "en-US": "911",
+    "en-AU": "000",
+    "en-NZ": "111",
+    "de-DE": "112",
+    "fr-FR": "112",
+    "pt-BR": None,  # not in data/emergency_numbers.yml: the clinic's setting, else 911
+}
+"""The browser's share of the countries (tests/test_emergency_numbers.py has them all over
+socket.io, the widget's channel)."""
+EMERGENCY = "crushing chest pain, I'm short of breath and sweating"
+
+
+@pytest.fixture
+def clinic_pages(tmp_path, bot) -> Iterator:
+    """Clinic pages on another origin, one per `data-locale`, each opening the chat."""
+    for page_locale in LOCALES:
+        (tmp_path / f"{page_locale}.html").write_text(
+            f"<!doctype html><html lang='{page_locale}'><head><title>Clinic</title></head>"
+            f"<body><h1>Clinic</h1><script src='{bot.web_url}/widget.js'"
+            f" data-server='{bot.url}' data-locale='{page_locale}' data-open='true'>"
+            "</script></body></html>"
+        )
+    port = free_port()
+    handler = partial(_ClinicSite, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield lambda page_locale: f"http://127.0.0.1:{port}/{page_locale}.html"
+    server.shutdown()
+
+
+def numbers_shown(page: Page) -> set[str]:
+    """The table's numbers (and the clinic's) that the chat shows, in words or links."""
+    shown = page.locator(".kb-panel").inner_text() + " ".join(
+        page.locator(".kb-panel a[href^='tel:']").evaluate_all("links => links.map(a => a.href)")
+    )
+    known = {*emergency_numbers()["countries"].values(), clinic_emergency_number()}
+    return known & set(re.findall(r"\d+", shown))
+
+
+@pytest.mark.parametrize("page_locale", list(LOCALES))
+def test_a_whole_emergency_in_the_pages_locale_shows_one_number_everywhere(
+    page_at, clinic_pages, bot, page_locale
+):
+    number = LOCALES[page_locale] or clinic_emergency_number()
+    page = page_at(DESKTOP, clinic_pages(page_locale))
+    disclaimer = page.locator(".kb-disclaimer a")
+    expect(disclaimer).to_have_attribute("href", f"tel:{number}")
+    expect(disclaimer).to_have_text(number)
+    expect(page.locator(".kb-map svg")).to_be_visible()  # the greeting and the map question
+    expect(bot_messages(page).first).to_contain_text(f"in an emergency call {number}.")
+    whole_turn(page, lambda: type_answer(page, EMERGENCY))
+
+    banner = page.locator(".kb-emergency")
+    expect(banner).to_be_visible()
+    expect(banner.locator("a")).to_have_attribute("href", f"tel:{number}")
+    expect(banner.locator("a")).to_have_text(f"Call {number} now")
+    advice = bot_messages(page).filter(has_text="emergency care")
+    expect(advice).to_contain_text(f"Please call {number} now.")
+    expect(disclaimer).to_have_attribute("href", f"tel:{number}")
+    assert numbers_shown(page) == {number}
+    assert bot.slots(session_of(page))["emergency_number"] == number
+
+
+def test_the_disclaimer_switches_to_the_number_the_bot_tells(browser, clinic_pages):
+    """The web app's first paint could say another number than the conversation's (say the
+    action server has another KNOTBOT_EMERGENCY_NUMBER): the bot's wins, after a reload too."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        context.route(
+            "**/widget/emergency-number.json*",
+            lambda route: route.fulfill(json={"emergency_number": "5550123"}),
+        )
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(clinic_pages("en-AU"))
+        expect(page.locator(".kb-map svg")).to_be_visible()
+        expect(page.locator(".kb-disclaimer a")).to_have_attribute("href", "tel:000")
+        page.reload()
+        expect(page.locator(".kb-map svg")).to_be_visible()
+        expect(page.locator(".kb-disclaimer a")).to_have_attribute("href", "tel:000")
+        expect(page.locator(".kb-disclaimer a")).to_have_text("000")
+    finally:
+        context.close()

@@ -21,7 +21,8 @@ import yaml
 from actions.settings import DATA_DIR
 
 QUESTIONNAIRE_ID = "knotbot-intake"
-QUESTIONNAIRE_VERSION = "1"
+QUESTIONNAIRE_VERSION = "2"
+"""2: the `emergency_number` item (the number the patient was given)."""
 FHIR_BASE = "https://knotbot.example/fhir"
 QUESTIONNAIRE_URL = f"{FHIR_BASE}/Questionnaire/{QUESTIONNAIRE_ID}"
 CODE_SYSTEM_BASE = f"{FHIR_BASE}/CodeSystem"

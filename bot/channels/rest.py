@@ -19,6 +19,11 @@ answer even when the assistant fails. Configured in bot/credentials.yml as
   while logging the message's text at ERROR, and put a message without a sender into a
   conversation everyone shares ("default").
 
+The replies leave out the session start's `{"knotbot": "conversation", ...}` message, which
+is for the web widget's disclaimer (actions/session.py): a REST client reads the
+conversation's emergency number from the tracker's `emergency_number` slot and the result
+card, and its first reply stays the first thing the bot says.
+
 The same size limit is added to Rasa's HTTP API when the server starts (bot/http_api.py).
 """
 
@@ -27,6 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa.core.channels import rest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import Blueprint, Sanic, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
@@ -34,6 +40,7 @@ from sanic.request import Request
 from bot import http_api
 from bot.channels import limits
 from bot.channels.faults import Guard, OnNewMessage
+from bot.channels.notes import is_channel_note
 
 SENDER_MAX_CHARS = 255
 
@@ -58,6 +65,28 @@ def request_error(request: Request) -> str | None:
     return None
 
 
+class WithoutChannelNotes(CollectingOutputChannel):
+    """Rasa's collector for the webhook's reply (or its stream), without the messages meant
+    for a channel rather than a person."""
+
+    def __init__(self, collector: CollectingOutputChannel) -> None:
+        self.collector = collector
+        self.messages = collector.messages
+
+    async def _persist_message(self, message: dict[str, Any]) -> None:
+        if not is_channel_note(message.get("custom")):
+            await self.collector._persist_message(message)
+
+
+def without_channel_notes(on_new_message: OnNewMessage) -> OnNewMessage:
+    async def handle(message: UserMessage) -> Any:
+        if isinstance(message.output_channel, CollectingOutputChannel):
+            message.output_channel = WithoutChannelNotes(message.output_channel)
+        return await on_new_message(message)
+
+    return handle
+
+
 class RestInput(rest.RestInput):
     @classmethod
     def name(cls) -> str:
@@ -69,7 +98,7 @@ class RestInput(rest.RestInput):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         gate = limits.gate()
         guard = Guard(on_new_message)
-        blueprint = guard.watch(super().blueprint(guard))
+        blueprint = guard.watch(super().blueprint(without_channel_notes(guard)))
 
         @blueprint.on_request
         async def admit(request: Request) -> Any:

@@ -138,7 +138,9 @@ class TelegramOutput(OutputChannel):
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
     ) -> None:
         if json_message.get("knotbot") != "result" or json_message.get("level") == "emergency":
-            return  # the map question has its buttons; an emergency is its words alone
+            # the map question has its buttons; an emergency is its words alone; the session
+            # start's note of the number is for the web widget (bot/channels/notes.py)
+            return
         try:
             picture = result_picture(json_message)
         except (ImportError, OSError) as error:  # Cairo missing: the text still follows
@@ -261,6 +263,7 @@ class TelegramInput(InputChannel):
             await self._answer_callback(query)
             chat = (query.get("message") or {}).get("chat") or query.get("from") or {}
             text = query.get("data")
+            person = query.get("from")
         elif edited := update.get("edited_message"):
             await self._say(output, edited, "edited")
             return
@@ -271,6 +274,7 @@ class TelegramInput(InputChannel):
                 await self._say(output, message, "unsupported")
                 return
             text = command_text(text, self.settings.bot_name)
+            person = message.get("from")
         else:
             return  # other update kinds (channel posts, member changes) are not for the bot
         if "id" not in chat or not text:
@@ -279,7 +283,15 @@ class TelegramInput(InputChannel):
         if refusal := gate.check(sender, text):
             await self._tell(output, chat, refusal.text)
             return
-        await guard(UserMessage(limits.readable(text), output, sender, input_channel=self.name()))
+        await guard(
+            UserMessage(
+                limits.readable(text),
+                output,
+                sender,
+                input_channel=self.name(),
+                metadata=person_metadata(person),
+            )
+        )
 
     async def _answer_callback(self, query: Mapping[str, Any]) -> None:
         try:
@@ -296,6 +308,14 @@ class TelegramInput(InputChannel):
                 await output.send_text_message(str(chat["id"]), text)
             except BotAPIError as error:
                 logger.warning("Telegram reply not sent (%s)", error)
+
+
+def person_metadata(person: Any) -> dict[str, str] | None:
+    """What the conversation's session start reads from the sender: their Telegram
+    language, an IETF tag ("en", "en-GB", "pt-br"), whose country, when it has one, picks
+    the emergency number (actions/settings.py: `emergency_number`)."""
+    code = person.get("language_code") if isinstance(person, dict) else None
+    return {"language_code": code} if isinstance(code, str) and code else None
 
 
 def command_text(text: str, bot_name: str | None) -> str:

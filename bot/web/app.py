@@ -4,7 +4,6 @@ the action server."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -15,8 +14,7 @@ from sanic.request import Request
 from actions.intake.records import IntakeRecords
 from actions.knowledge.rank import KnowledgeBase
 from actions.knowledge.seed import read_regions
-from actions.settings import PROJECT_ROOT
-from actions.settings import emergency_numbers as read_emergency_numbers
+from actions.settings import PROJECT_ROOT, emergency_number
 from bot.web.bodymap import Spot, body_map
 from bot.web.clinic import clinic_api
 from bot.web.staff import staff_pages
@@ -73,11 +71,13 @@ def create_app(
             raise NotFound(f"No such widget file: {name}")
         return await response.file(path)
 
-    @app.get("/widget/emergency-numbers.json")
-    async def emergency_numbers(request: Request) -> response.HTTPResponse:
-        numbers = dict(read_emergency_numbers())
-        numbers["default"] = os.environ.get("KNOTBOT_EMERGENCY_NUMBER") or numbers["default"]
-        return response.json(numbers)
+    @app.get("/widget/emergency-number.json")
+    async def first_emergency_number(request: Request) -> response.HTTPResponse:
+        """The number for the widget's disclaimer before the conversation has begun, by the
+        bot's own resolution (`?locale=en-GB`); the session start then tells the widget the
+        conversation's number (actions/session.py), which it shows from then on."""
+        number = emergency_number({"locale": request.args.get("locale")})
+        return response.json({"emergency_number": number})
 
     @app.get("/bodymap.svg")
     async def bodymap(request: Request) -> response.HTTPResponse:

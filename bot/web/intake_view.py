@@ -72,6 +72,9 @@ class Summary:
     level: Level
     regions: list[str]
     side: str | None
+    emergency_number: str | None = None
+    """The conversation's number, the one the patient was told to call (None in a record
+    kept before the intake stored it)."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ def summary(intake: Intake) -> Summary:
         level=Level(intake.triage_level, found["title"]) if found else UNDECIDED,
         regions=[regions.get(code, code) for code in intake.slots.get("pain_regions") or ()],
         side=_display(side, intake.slots.get("pain_side")),
+        emergency_number=intake.slots.get("emergency_number"),
     )
 
 

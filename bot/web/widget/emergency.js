@@ -1,9 +1,9 @@
-// The emergency number for the page's locale, from the same table the bot uses
-// (data/emergency_numbers.yml, served by the web app).
-export async function emergencyNumber(base, locale) {
-  const reply = await fetch(base + "widget/emergency-numbers.json");
-  const numbers = await reply.json();
-  const subtags = String(locale || "").replace(/_/g, "-").split("-").slice(1);
-  const country = subtags.find((tag) => /^[A-Za-z]{2}$/.test(tag));
-  return (country && numbers.countries[country.toUpperCase()]) || numbers.default;
+// The emergency number for the disclaimer's first paint, before the conversation has begun:
+// the web app resolves it from the page's locale with the bot's own function
+// (actions/settings.py). The bot then tells the conversation's number itself (the session
+// start's {"knotbot": "conversation"} message), and the widget shows that one from then on.
+export async function firstEmergencyNumber(base, locale) {
+  const reply = await fetch(base + "widget/emergency-number.json?" + new URLSearchParams({ locale: locale || "" }));
+  if (!reply.ok) throw new Error("no emergency number: " + reply.status);
+  return (await reply.json()).emergency_number;
 }

@@ -4,7 +4,7 @@
 // closing the tab forgets it (health information stays off the shared computer's disk).
 import { io } from "./vendor/socket.io.esm.min.js";
 import { element, formatText, textColourOn } from "./dom.js";
-import { emergencyNumber } from "./emergency.js";
+import { firstEmergencyNumber } from "./emergency.js";
 import { MapQuestion } from "./bodymap.js";
 import { resultCard } from "./result.js";
 
@@ -53,9 +53,9 @@ class Chat {
     close.addEventListener("click", () => this.close());
 
     this.callLink = element("a", { class: "kb-tel" }, "your emergency number");
-    emergencyNumber(config.base, config.locale).then((number) => {
+    firstEmergencyNumber(config.base, config.locale).then((number) => {
       if (!this.numberFromBot) this.setEmergencyNumber(number);
-    });
+    }).catch(() => {}); // "your emergency number" until the bot tells it
     const disclaimer = element("p", { class: "kb-disclaimer", id: "kb-disclaimer" },
       "Information, not a diagnosis. Not for emergencies: call ", this.callLink, ".");
 
@@ -198,11 +198,11 @@ class Chat {
       this.pending.push(question);
       this.append(question.element);
       question.load().then(() => this.scrollToEnd());
+    } else if (custom.knotbot === "conversation") {
+      // the session start: the conversation's one emergency number (actions/session.py)
+      if (custom.emergency_number) this.setEmergencyNumber(custom.emergency_number, true);
     } else if (custom.knotbot === "result") {
-      if (custom.emergency_number) {
-        this.numberFromBot = true;
-        this.setEmergencyNumber(custom.emergency_number);
-      }
+      if (custom.emergency_number) this.setEmergencyNumber(custom.emergency_number, true);
       const card = resultCard(custom, this.config);
       this.append(card);
       // the card is the answer: keep it in view while the notes after it arrive
@@ -251,7 +251,9 @@ class Chat {
     }, hideAfter);
   }
 
-  setEmergencyNumber(number) {
+  // `fromBot`: the conversation's own number, which the first paint's can no longer replace
+  setEmergencyNumber(number, fromBot = false) {
+    if (fromBot) this.numberFromBot = true;
     this.callLink.href = "tel:" + number;
     this.callLink.textContent = number;
   }
