@@ -188,3 +188,10 @@ def test_every_group_question_reads_as_asking_about_each_of_its_items():
             assert kind == "flags", (region, items)
             for q in group:
                 assert SIM_TOPICS[q.code] & set(topics[0]), (region, q.code, topics)
+
+
+def test_a_vague_place_is_screened_for_all_its_parts_before_which_part():
+    head = Case(maybe_regions=("head_top", "head_temple", "head_back", "forehead_eye"))
+    plan = questions_to_ask(head)
+    assert plan[0] in ("screen_stroke", "screen_thunderclap")
+    assert plan[-4:] == ["pain_regions", *BASICS]

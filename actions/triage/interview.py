@@ -5,6 +5,7 @@ only what is not known yet: the red-flag questions the person's own words raised
 hurts, the red-flag screening for those regions (the questions that must be asked alone,
 those of a group that could not be answered with one "no", then the rest in groups: the
 slot `screening` stands for the group in hand), then what caused it, how long and how bad.
+A vague place ("my back") is screened for every part it may be before "which part?".
 A question that depends on an answer waits for it (the injury questions come once the
 cause is an injury, right after it). An emergency ends the interview at once; an urgent
 flag leaves only the emergency questions still open. A question the person could not
@@ -50,13 +51,14 @@ def questions_to_ask(case: Case, singly: Collection[str] = ()) -> list[str]:
             (INTENSITY, case.intensity),
         )
     ]
-    if where:
+    asked = [q.slot for q in raised]
+    if where and not case.maybe_regions:
         # the regions decide the screening, so nothing but the raised questions goes first;
         # when the place alone could make the words an emergency ("I've suddenly become
         # incontinent" with back pain), "where" is the question to ask first
-        asked = [q.slot for q in raised]
         return [where, *asked] if _the_place_decides(case) else [*asked, where]
-    return [q.slot for q in raised] + _in_turns(rest, singly) + [s for s in basics if s]
+    # a vague place ("my head") is screened for all its parts before "which part?"
+    return asked + _in_turns(rest, singly) + [s for s in (where, *basics) if s]
 
 
 def _the_place_decides(case: Case) -> bool:
