@@ -60,7 +60,10 @@ class ActionSuggestTriggerPoints(Action):
             dispatcher.utter_message(response="utter_knowledge_base_unavailable")
             return []
         for_doctor = level == "doctor"
-        if tracker.get_latest_input_channel() not in CHANNELS_WITH_RESULT_CARD:
+        if not muscles:
+            # the place was never said: no referral pattern to look up
+            dispatcher.utter_message(response="utter_no_place_no_trigger_points")
+        elif tracker.get_latest_input_channel() not in CHANNELS_WITH_RESULT_CARD:
             dispatcher.utter_message(
                 response="utter_trigger_points_intro_doctor"
                 if for_doctor
