@@ -3,9 +3,9 @@
 It trains bot/nlu/red_flag_model.py on its own examples (`examples`, not Rasa's NLU data:
 they are labelled with screening questions, not intents), keeps the model in the Rasa
 model, and emits a `red_flag_question` entity (value: the question's code, spanning the
-message) for each question whose probability reaches `threshold`. The action server asks
-those questions next. The examples file is part of the component's fingerprint, so
-changing it retrains the component.
+message) for each question whose probability reaches `threshold`, in messages of at least
+`min_words` words. The action server asks those questions next. The examples file is part
+of the component's fingerprint, so changing it retrains the component.
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ class RedFlagReader(GraphComponent, EntityExtractorMixin):
             "threshold": 0.35,
             "strength": 10.0,
             "balanced": True,
+            # a word or two is a reply ("purple", "no way"), not a description: the
+            # vocabulary reads those ("incontinent")
+            "min_words": 3,
             "random_seed": 4711,
         }
 
@@ -104,11 +107,12 @@ class RedFlagReader(GraphComponent, EntityExtractorMixin):
     def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None:
             return messages
-        texts = [message.get(TEXT) or "" for message in messages]
-        threshold = float(self.config["threshold"])
-        suspected = self.model.suspects(texts, threshold)
-        for message, text, found in zip(messages, texts, suspected, strict=True):
-            if not text.strip() or not found:
+        shortest = int(self.config["min_words"])
+        read = [m for m in messages if len((m.get(TEXT) or "").split()) >= shortest]
+        texts = [message.get(TEXT) for message in read]
+        suspected = self.model.suspects(texts, float(self.config["threshold"]))
+        for message, text, found in zip(read, texts, suspected, strict=True):
+            if not found:
                 continue
             entities = [
                 {
