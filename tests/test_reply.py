@@ -441,3 +441,13 @@ def test_words_taken_for_small_talk_in_reply_to_the_cause_are_a_cause():
 )
 def test_the_choices_offered_read_as_their_answers(payload, requested, value):
     assert read(message(payload), requested).slots[requested] == value
+
+
+def test_a_question_about_the_bot_instead_of_a_red_flag_answer_is_answered_and_unclear():
+    reading = read(
+        message("what can you do?", intent="ask_help", confidence=0.95),
+        "screen_cauda_equina",
+        case=Case(regions=("low_back",)),
+    )
+    assert reading.responses == ["utter_help", "utter_need_yes_or_no"]
+    assert reading.slots == {"unclear_questions": ["screen_cauda_equina"]}

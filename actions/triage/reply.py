@@ -242,6 +242,9 @@ def read_message(
     )
     # a correction is not an answer to the red-flag question still open
     screening = not (correcting and set(reading.slots) - {"findings"})
+    if requested and requested.startswith("screen") and screening and message.aside:
+        # "are you a bot?" is answered; as an answer to the red-flag question it is unclear
+        reading.responses.append(message.aside)
     if requested == SCREENING_GROUP and screening:
         group = screening_group(interview.case, interview.singly)
         _read_screening_group(message, group, interview, findings, reading)
