@@ -236,3 +236,7 @@ def test_the_words_of_a_cue_are_no_place(nlp):
 
 def test_a_place_with_a_cue_word_in_it_is_still_a_place(nlp):
     assert ("body_region", "fingers") in found(nlp, "numbness in my little finger")
+
+
+def test_what_someone_says_of_the_person_is_the_persons(nlp):
+    assert ("finding", "speech_trouble") in found(nlp, "my husband says I'm slurring my words")
