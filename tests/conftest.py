@@ -103,6 +103,20 @@ class Bot:
         sender = f"test-{uuid.uuid4().hex[:10]}"
         return sender, [self.send(sender, text) for text in texts]
 
+    def answer(self, sender: str, until: str | None = None, **answers: str) -> list[list[dict]]:
+        """Answer each question the interview asks, by the slot it asks for (`screen` for
+        every red-flag question, "no" unless given), until it asks `until` or ends."""
+        replies = []
+        for _ in range(20):
+            asked = self.slots(sender)["requested_slot"]
+            if asked is None or asked == until:
+                return replies
+            screening = asked.startswith("screen")
+            if not screening and asked not in answers:
+                raise AssertionError(f"asked {asked}, with no answer given")
+            replies.append(self.send(sender, answers.get(asked, answers.get("screen", "no"))))
+        raise AssertionError("the interview went on for 20 questions")
+
 
 @pytest.fixture(scope="session")
 def bot(kb_url, tmp_path_factory) -> Iterator[Bot]:

@@ -31,16 +31,16 @@ def test_the_first_message_fills_what_it_says_and_is_not_asked_again(bot):
     assert slots["pain_regions"] == ["shoulder_top"]
     assert slots["pain_side"] == "right"
     assert slots["pain_cause"] == "posture"
-    assert "How long" in texts(reply)
+    # screening first: a red-flag question, not where, what or how long
+    assert slots["requested_slot"].startswith("screen")
+    assert "any of these" in texts(reply)
 
 
 def test_a_mild_recent_knot_gets_self_care_and_three_trigger_points(bot):
     sender, replies = bot.talk(
-        "I've had a knot between my shoulder blades since I started working from home",
-        "4 days",
-        "3",
-        *["no"] * 6,
+        "I've had a knot between my shoulder blades since I started working from home"
     )
+    replies += bot.answer(sender, pain_duration_days="4 days", pain_intensity="3")
     slots = bot.slots(sender)
     assert slots["pain_regions"] == ["upper_back"]
     assert slots["pain_cause"] == "posture"
@@ -62,14 +62,9 @@ def test_after_the_advice_another_check_is_offered_and_a_yes_or_no_is_answered(
     bot, answer, expected
 ):
     sender, replies = bot.talk(
-        "I've had a knot between my shoulder blades since I started working from home",
-        "4 days",
-        "3",
+        "I've had a knot between my shoulder blades since I started working from home"
     )
-    for _ in range(8):  # the screening's questions, however many
-        if "check another pain" in texts(replies[-1]):
-            break
-        replies.append(bot.send(sender, "no"))
+    replies += bot.answer(sender, pain_duration_days="4 days", pain_intensity="3")
     assert "check another pain" in texts(replies[-1])
     assert bot.slots(sender)["triage_level"] == "self_care"
     reply = bot.send(sender, answer)
@@ -105,7 +100,9 @@ def test_a_swollen_calf_is_urgent_after_the_embolism_question(bot):
 
 
 def test_a_vague_place_gets_buttons_for_its_parts(bot):
-    sender, (reply,) = bot.talk("my back hurts")
+    sender, _ = bot.talk("my back hurts")
+    # every part of the back is screened first, then "which part?"
+    reply = bot.answer(sender, until="pain_regions")[-1]
     buttons = [b for m in reply for b in m.get("buttons") or []]
     titles = [b["title"] for b in buttons]
     assert "Lower back" in titles and "Upper back, between the shoulder blades" in titles
@@ -117,7 +114,8 @@ def test_a_vague_place_gets_buttons_for_its_parts(bot):
 def test_the_cause_buttons_send_the_cause_and_asking_logs_no_error(bot):
     rasa_log = next(log for log in bot.logs if log.stem == "rasa")
     logged_before = rasa_log.stat().st_size
-    sender, (reply,) = bot.talk("I have a knot in my left calf")
+    sender, _ = bot.talk("I have a knot in my left calf")
+    reply = bot.answer(sender, until="pain_cause")[-1]
     payloads = {b["title"]: b["payload"] for m in reply for b in m.get("buttons") or []}
     assert payloads["Not drinking enough"] == '/inform{"cause": "dehydration"}'
     assert payloads["Not sure"] == '/inform{"cause": "unknown"}'
@@ -130,16 +128,18 @@ def test_the_cause_buttons_send_the_cause_and_asking_logs_no_error(bot):
 
 
 def test_red_flag_questions_come_grouped_and_one_no_answers_them(bot):
-    sender, replies = bot.talk("a knot in my left calf from running", "2 days", "3")
-    question = texts(replies[-1])
+    sender, (reply,) = bot.talk("a knot in my left calf from running")
+    question = texts(reply)
     assert "any of these" in question and "swollen" in question and "breath" in question
-    assert [b["title"] for m in replies[-1] for b in m.get("buttons") or []] == ["Yes", "No"]
+    assert [b["title"] for m in reply for b in m.get("buttons") or []] == ["Yes", "No"]
     bot.send(sender, "no")
+    assert bot.slots(sender)["requested_slot"] == "pain_duration_days"
+    bot.answer(sender, pain_duration_days="2 days", pain_intensity="3")
     assert bot.slots(sender)["triage_level"] == "self_care"
 
 
 def test_an_unclear_red_flag_answer_is_asked_again_then_counts_as_present(bot):
-    sender, _ = bot.talk("a knot in my left calf from running", "2 days", "3")
+    sender, _ = bot.talk("a knot in my left calf from running")
     first = bot.send(sender, "purple")
     # the group is asked again one question at a time, the embolism one first
     assert "one at a time" in texts(first) and "breath" in texts(first)
@@ -177,9 +177,11 @@ def test_a_place_we_cannot_read_gets_buttons_for_the_body_areas(bot):
 
 
 def test_unreadable_answers_are_asked_again(bot):
-    sender, replies = bot.talk("my right heel hurts after running", "purple", "10 days", "eleven")
-    assert "how long" in texts(replies[1]).lower()
-    assert "0 to 10" in texts(replies[3])
+    sender, _ = bot.talk("my right heel hurts after running")
+    bot.answer(sender, until="pain_duration_days")
+    replies = [bot.send(sender, text) for text in ("purple", "10 days", "eleven")]
+    assert "how long" in texts(replies[0]).lower()
+    assert "0 to 10" in texts(replies[2])
     assert bot.slots(sender)["pain_intensity"] is None
 
 
@@ -255,3 +257,74 @@ def test_first_messages_are_read_into_regions_causes_and_sides(bot, tmp_path):
 def test_questions_about_trigger_points_get_the_right_answer(bot, tmp_path):
     summary = simulate(bot, tmp_path, "faq", PROJECT_ROOT / "tests/data/faq.yml")
     assert summary["faq"] >= 0.9
+
+
+LAY_EMERGENCIES = [
+    "feels like an elephant is sitting on my chest and my left arm feels weird",
+    "my lower back hurts and i cant really control when i wee anymore",
+    "back pain and now my bum and between my legs feel numb",
+    "my face has gone droopy on one side and my arm is heavy, my shoulder also hurts",
+    "my words are coming out wrong and my hand went numb, also a sore neck",
+]
+
+
+@pytest.mark.parametrize("text", LAY_EMERGENCIES)
+def test_an_emergency_in_lay_words_is_told_to_call_by_the_second_reply(bot, text):
+    sender, (first,) = bot.talk(text)
+    slots = bot.slots(sender)
+    if slots["triage_level"] != "emergency":
+        # the one question the words raise, answered yes
+        assert slots["requested_slot"].startswith("screen_"), texts(first)
+        second = bot.send(sender, "yes")
+        slots = bot.slots(sender)
+        assert texts(second).startswith("Please call 911 now")
+    assert slots["triage_level"] == "emergency"
+
+
+def test_a_negated_injury_is_no_injury_and_what_was_overdone_is_overuse(bot):
+    sender, _ = bot.talk("a knot between my shoulder blades")
+    bot.answer(sender, until="pain_cause")
+    bot.send(sender, "no specific injury, I just overdid it")
+    assert bot.slots(sender)["pain_cause"] == "overuse"
+
+
+def test_a_numb_bum_that_came_back_is_asked_about_not_sent_to_the_emergency_number(bot):
+    sender, _ = bot.talk("bum went numb from sitting on a hard chair but it's fine now")
+    slots = bot.slots(sender)
+    assert slots["triage_level"] is None
+    assert slots["requested_slot"] == "screen_cauda_equina"
+    bot.send(sender, "no")
+    assert bot.slots(sender)["triage_level"] is None
+
+
+def test_an_answer_it_cannot_read_is_offered_as_choices_then_left_unknown(bot):
+    sender, _ = bot.talk("my right heel hurts after running")
+    bot.answer(sender, until="pain_duration_days")
+    again = bot.send(sender, "no")
+    assert "how long" in texts(again).lower()
+    assert not [b for m in again for b in m.get("buttons") or []]
+    choices = bot.send(sender, "no")
+    titles = [b["title"] for m in choices for b in m.get("buttons") or []]
+    assert titles == [
+        "Under a week",
+        "1 to 2 weeks",
+        "2 weeks to 3 months",
+        "Over 3 months",
+        "Not sure",
+    ]
+    given_up = bot.send(sender, "no")
+    assert "not known" in texts(given_up)
+    slots = bot.slots(sender)
+    assert slots["pain_duration_days"] is None
+    assert slots["unknown_answers"] == ["pain_duration_days"]
+    assert slots["requested_slot"] == "pain_intensity"
+
+
+def test_a_choice_offered_answers_the_question(bot):
+    sender, _ = bot.talk("my right heel hurts after running")
+    bot.answer(sender, until="pain_duration_days")
+    bot.send(sender, "no")
+    buttons = [b for m in bot.send(sender, "no") for b in m.get("buttons") or []]
+    payload = next(b["payload"] for b in buttons if b["title"] == "1 to 2 weeks")
+    bot.send(sender, payload)
+    assert bot.slots(sender)["pain_duration_days"] == 10

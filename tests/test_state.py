@@ -33,9 +33,9 @@ pytestmark = pytest.mark.e2e
 
 TURNS = (
     "I've had a knot between my shoulder blades since I started working from home",
+    "no",  # the red-flag questions, asked first, as one group
     "4 days",
     "3",
-    "no",  # the red-flag questions, asked as one group
 )
 
 
@@ -155,7 +155,8 @@ def test_two_replicas_take_turns_on_messages_sent_at_the_same_moment(scaled_out)
     handled, one after the other, and each is answered."""
     replicas, _ = scaled_out
     sender = f"together-{uuid.uuid4().hex[:8]}"
-    send(replicas[0].url, sender, TURNS[0])
+    for text in TURNS[:2]:
+        send(replicas[0].url, sender, text)
     replies: dict[int, list[dict]] = {}
     texts = ("4 days", "and it's about a 3")
 
@@ -170,15 +171,15 @@ def test_two_replicas_take_turns_on_messages_sent_at_the_same_moment(scaled_out)
     assert all(replies.get(i) for i in (0, 1)), replies
     events = tracker(replicas[1].url, sender)["events"]
     people = [e["text"] for e in events if e["event"] == "user"]
-    assert people[0] == TURNS[0] and sorted(people[1:]) == sorted(texts)
+    assert people[:2] == list(TURNS[:2]) and sorted(people[2:]) == sorted(texts)
     # one turn's events never interleave with the other's: each message is followed by the
     # bot's actions for it, before the next message
     kinds = [e["event"] for e in events if e["event"] in ("user", "action")]
-    _, second, third = (i for i, kind in enumerate(kinds) if kind == "user")
+    *_, second, third = (i for i, kind in enumerate(kinds) if kind == "user")
     assert "action" in kinds[second + 1 : third] and "action" in kinds[third + 1 :]
     slots = tracker(replicas[0].url, sender)["slots"]
     # the lock lets either message through first, and that one answers "how long?"
-    if people[1] == "4 days":
+    if people[2] == "4 days":
         assert slots["pain_duration_days"] == 4 and slots["pain_intensity"] == 3
     else:  # "about a 3" is 3 days, and "4 days" is not a number from 0 to 10: asked again
         assert slots["pain_duration_days"] == 3 and slots["pain_intensity"] is None
@@ -224,7 +225,7 @@ def test_the_web_chat_works_through_nginx_with_polling_kept_on_one_replica(scale
         assert answered.wait(timeout=60), "no reply over polling through nginx"
     finally:
         client.disconnect()
-    assert any("How long" in (a.get("text") or "") for a in answers), answers
+    assert any("any of these" in (a.get("text") or "") for a in answers), answers
 
 
 def test_the_tracker_database_is_the_knowledge_bases_or_a_file_beside_it(monkeypatch):

@@ -95,15 +95,6 @@ def whole_turn(page: Page, answer) -> None:
     expect(page.locator(".kb-typing")).to_be_hidden(timeout=60_000)
 
 
-def answer_no_until_the_result(page: Page, answer) -> None:
-    for _ in range(8):
-        if page.locator(".kb-card").count():
-            return
-        wait_for_question(page, r"\?")
-        whole_turn(page, answer)
-    raise AssertionError("no result card after eight questions")
-
-
 def session_of(page: Page) -> str:
     return page.evaluate("sessionStorage.getItem('knotbot:session')")
 
@@ -121,14 +112,14 @@ def test_tapping_the_map_and_buttons_reaches_a_result_card_that_survives_a_reloa
     expect(page.locator(".kb-map-send")).to_have_text("Send (1 selected)")
     page.locator(".kb-map-send").click()
     expect(page.locator(".kb-user").last).to_have_text(re.compile("Calf, left side"))
+    wait_for_question(page, "any of these")  # the red flags first
+    press_button(page, "No")
     wait_for_question(page, "brought it on")
     press_button(page, "Overuse")
     wait_for_question(page, "How long")
     type_answer(page, "3 days")
     wait_for_question(page, "How bad")
     type_answer(page, "4")
-    wait_for_question(page, "any of these")
-    press_button(page, "No")
 
     card = page.locator(".kb-card")
     expect(card).to_be_visible()
@@ -205,6 +196,13 @@ def test_the_whole_flow_works_with_the_keyboard_alone(page_at, bot):
     tab_until(".kb-map-send")
     page.keyboard.press("Enter")
     expect(page.locator("#kb-input")).to_be_focused()
+    wait_for_question(page, "any of these")  # the red flags first
+
+    def type_no() -> None:
+        page.keyboard.type("no")
+        page.keyboard.press("Enter")
+
+    whole_turn(page, type_no)
     wait_for_question(page, "brought it on")
 
     tab_until(".kb-reply:enabled")
@@ -217,12 +215,6 @@ def test_the_whole_flow_works_with_the_keyboard_alone(page_at, bot):
     wait_for_question(page, "How bad")
     page.keyboard.type("5")
     whole_turn(page, lambda: page.keyboard.press("Enter"))
-
-    def type_no() -> None:
-        page.keyboard.type("no")
-        page.keyboard.press("Enter")
-
-    answer_no_until_the_result(page, type_no)
     expect(page.locator(".kb-card .kb-level")).to_be_visible()
     assert bot.slots(session_of(page))["pain_regions"] == ["shoulder_top"]
 
@@ -242,7 +234,7 @@ def test_the_list_alternative_answers_like_the_map(page_at, bot):
         "aria-checked", "true"
     )
     page.locator(".kb-map-send").click()
-    wait_for_question(page, "brought it on")
+    wait_for_question(page, "any of these")  # the red flags first, for both places
     slots = bot.slots(session_of(page))
     assert slots["pain_regions"] == ["elbow_outer", "forearm"]
     assert slots["pain_side"] == "right"
@@ -255,14 +247,15 @@ def test_axe_finds_no_serious_accessibility_problems(page_at, viewport):
     assert serious_violations(page) == []
     tap_region(page, "forearm", "right")
     page.locator(".kb-map-send").click()
-    wait_for_question(page, "brought it on")
+    wait_for_question(page, "any of these")  # the red flags first
     assert serious_violations(page) == []
+    press_button(page, "No")
+    wait_for_question(page, "brought it on")
     press_button(page, "Overuse")
     wait_for_question(page, "How long")
     type_answer(page, "2 weeks")
     wait_for_question(page, "How bad")
     whole_turn(page, lambda: type_answer(page, "3"))
-    answer_no_until_the_result(page, lambda: press_button(page, "No"))
     page.locator(".kb-card img").scroll_into_view_if_needed()
     assert serious_violations(page) == []
 
