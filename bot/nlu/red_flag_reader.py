@@ -39,8 +39,8 @@ class RedFlagReader(GraphComponent, EntityExtractorMixin):
         return {
             "examples": "data/red_flags/reader.yml",
             # chosen by 5-fold cross-validation on the examples (docs/red-flags.md): a
-            # question too many costs one "no", one too few can cost a life; recall 0.94 of
-            # held-back red-flag examples, one in six hard `none` examples raises a question
+            # question too many costs one "no", one too few can cost a life; recall 0.95 of
+            # held-back red-flag examples, one in eight hard `none` examples raises a question
             "threshold": 0.35,
             "strength": 10.0,
             "balanced": True,
