@@ -195,3 +195,34 @@ def test_a_vague_place_is_screened_for_all_its_parts_before_which_part():
     plan = questions_to_ask(head)
     assert plan[0] in ("screen_stroke", "screen_thunderclap")
     assert plan[-4:] == ["pain_regions", *BASICS]
+
+
+def test_of_the_raised_questions_one_that_would_settle_an_emergency_comes_first():
+    """ "my head hurt suddenly, like a blow, and I feel sick": the thunderclap question the
+    words hint at settles it, the heart-attack screen "feel sick" raises cannot (a head)."""
+    head = ("head_top", "head_temple", "head_back", "forehead_eye")
+    case = Case(
+        maybe_regions=head, findings=frozenset({"nausea"}), raised=frozenset({"thunderclap"})
+    )
+    assert questions_to_ask(case)[:2] == ["screen_thunderclap", "screen_cardiac"]
+
+
+def test_of_equals_an_accident_told_comes_before_a_hint_and_a_hint_before_a_sign():
+    """ "a heavy crate fell on my back, pins and needles in both legs": the accident told
+    and the bladder question hinted at would both settle an emergency; the accident first.
+    "can't lift my arm all of a sudden": the stroke the words hint at before the accident a
+    limb that won't work might follow."""
+    back = ("upper_back", "mid_back", "low_back")
+    crate = Case(
+        maybe_regions=back,
+        cause="injury",
+        findings=frozenset({"numbness"}),
+        raised=frozenset({"cauda_equina"}),
+    )
+    assert questions_to_ask(crate)[:2] == ["screen_trauma", "screen_cauda_equina"]
+    arm = Case(
+        regions=("upper_arm",),
+        findings=frozenset({"cannot_use_limb"}),
+        raised=frozenset({"stroke"}),
+    )
+    assert questions_to_ask(arm)[:2] == ["screen_stroke", "screen_trauma"]

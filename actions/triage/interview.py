@@ -74,15 +74,31 @@ def screening_group(case: Case, singly: Collection[str] = ()) -> list[Question]:
 
 
 def _screening_plan(case: Case, level: str) -> tuple[list[Question], list[Question]]:
-    """The screening questions raised by the person's words, and the rest. Those the words
-    hint at come first: they point at one red flag, a finding that raises a question only
-    at what may go with it ("I feel sick" raises the heart-attack screen)."""
+    """The screening questions raised by the person's words, and the rest. Of the raised,
+    those whose yes would make it an emergency with what is known come first, then by how
+    directly the words point at them (a finding raises a question only at what may go
+    with it: "I feel sick" raises the heart-attack screen); else in the screening's order."""
     screening = open_questions(case)
     if level == "urgent":
         screening = [q for q in screening if q.level == "emergency"]
-    hinted = [q for q in screening if q.code in case.raised]
-    raised = hinted + [q for q in screening if q.raised(case) and q not in hinted]
+    raised = sorted(
+        (q for q in screening if q.raised(case)),
+        key=lambda q: (not _settles_an_emergency(q, case), _evidence(q, case)),
+    )
     return raised, [q for q in screening if q not in raised]
+
+
+def _evidence(question: Question, case: Case) -> int:
+    """How directly the words point at the question: an accident told (0), words that hint
+    at its red flag (1), a finding that only may go with it (2)."""
+    if case.cause in question.raised_by_causes:
+        return 0
+    return 1 if question.code in case.raised else 2
+
+
+def _settles_an_emergency(question: Question, case: Case) -> bool:
+    more = replace(case, findings=case.findings | question.on_yes)
+    return policy().decide(more).level == "emergency"
 
 
 def _group(questions: list[Question], singly: Collection[str]) -> list[Question]:
