@@ -86,3 +86,20 @@ def test_a_red_flag_is_about_pain_and_an_emergency_whatever_the_intent(
     text, intent, entities, expected
 ):
     assert classified(text, intent, 0.95, *entities) == expected
+
+
+def test_the_intent_chosen_is_alone_in_the_ranking_so_the_fallback_keeps_it():
+    message = Message(
+        data={
+            "text": "ive started dropping stuff",
+            "intent": {"name": "out_of_scope", "confidence": 0.41},
+            "intent_ranking": [
+                {"name": "out_of_scope", "confidence": 0.41},
+                {"name": "inform", "confidence": 0.39},
+            ],
+            "entities": [{"entity": "finding", "value": "weakness"}],
+        }
+    )
+    component = PainMentionClassifier(PainMentionClassifier.get_default_config())
+    (done,) = component.process([message])
+    assert done.get("intent_ranking") == [{"name": "inform", "confidence": 1.0}]

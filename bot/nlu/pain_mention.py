@@ -30,6 +30,7 @@ from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
@@ -100,11 +101,11 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
             if name in self.kept:
                 continue
             if ((names_pain or names_red_flag) and small_talk) or self._is_urgent(entities):
-                message.set(
-                    INTENT,
-                    {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0},
-                    add_to_output=True,
-                )
+                chosen = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+                message.set(INTENT, chosen, add_to_output=True)
+                # alone in the ranking: the FallbackClassifier after this component would
+                # otherwise find DIET's two closest intents ambiguous and fall back
+                message.set(INTENT_RANKING_KEY, [chosen], add_to_output=True)
         return messages
 
     def _is_urgent(self, entities: list[dict[str, Any]]) -> bool:
