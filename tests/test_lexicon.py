@@ -240,3 +240,15 @@ def test_a_place_with_a_cue_word_in_it_is_still_a_place(nlp):
 
 def test_what_someone_says_of_the_person_is_the_persons(nlp):
     assert ("finding", "speech_trouble") in found(nlp, "my husband says I'm slurring my words")
+
+
+def test_a_possessive_without_its_apostrophe_is_the_word(nlp):
+    assert ("finding", "breathless") in found(nlp, "me breathings gone funny")
+    assert ("body_region", "calf") in found(nlp, "both calves ache")  # a listed plural stays
+    assert ("side", "both") in found(nlp, "both calves ache")
+
+
+def test_a_near_fall_is_no_injury(nlp):
+    kinds = found(nlp, "my left leg went weak and i nearly fell over")
+    assert ("cause", "injury") not in kinds
+    assert ("finding", "faint") in found(nlp, "I nearly fainted")

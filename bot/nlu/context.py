@@ -42,7 +42,10 @@ class Context:
     """The cues of data/lexicon/context.yml as a ConText component over the findings and
     causes the vocabulary found."""
 
-    def __init__(self, nlp: Language, spec: dict[str, Any]):
+    def __init__(self, nlp: Language, spec: dict[str, Any], normal: Callable[[str], str]):
+        """`normal` is what a word's norm becomes in a message (the speller's reading), so
+        the cues are written in the same words as what they are matched against."""
+        self.normal = normal
         self.ask_next = {c.upper() for c in spec.get("ask_next", [])}
         self.keeps_cause = {c.upper() for c in spec.get("keeps_cause", [])}
         self.keeps_finding = {c.upper() for c in spec.get("keeps_finding", [])}
@@ -62,9 +65,9 @@ class Context:
         )
         self.component.add(list(self._rules(nlp, spec)))
 
-    @staticmethod
-    def _norms(nlp: Language, literal: str) -> tuple[str, ...]:
-        return tuple(t.norm_ for t in nlp.make_doc(literal.lower()) if not t.is_space)
+    def _norms(self, nlp: Language, literal: str) -> tuple[str, ...]:
+        doc = nlp.make_doc(literal.lower())
+        return tuple(self.normal(t.norm_) for t in doc if not t.is_space)
 
     def _rules(self, nlp: Language, spec: dict[str, Any]) -> Iterable[ConTextRule]:
         def pattern(literal: str) -> list[dict[str, str]]:
@@ -75,14 +78,14 @@ class Context:
         for category, cues in spec["cues"].items():
             if category == "pseudo":
                 continue
-            if not isinstance(cues, dict) or not set(cues) <= {*DIRECTIONS, "findings"}:
+            if not isinstance(cues, dict) or not set(cues) <= {*DIRECTIONS, "only"}:
                 raise ContextError(
                     f"data/lexicon/context.yml: cues.{category} takes lists named "
-                    f"{', '.join(DIRECTIONS)} (and `findings`, the only ones it acts on)"
+                    f"{', '.join(DIRECTIONS)} (and `only`, the codes it acts on)"
                 )
             name = category.upper()
             unbroken = name in self.unbroken
-            only = frozenset(cues.get("findings") or ())
+            only = frozenset(cues.get("only") or ())
             for side in DIRECTIONS:
                 for literal in cues.get(side) or []:
                     yield ConTextRule(

@@ -272,7 +272,8 @@ def _context(nlp: Language, meta: dict[str, Any]) -> Context:
     """The context's cues as a ConText component, made the first time a pipeline reads a text."""
     key = meta.get("fingerprint")
     if key not in _CONTEXTS:
-        _CONTEXTS[key] = Context(nlp, meta["context"])
+        speller = _speller(meta)
+        _CONTEXTS[key] = Context(nlp, meta["context"], lambda n: speller.correct(n) or n)
     return _CONTEXTS[key]
 
 

@@ -4,7 +4,8 @@
 a word that is neither in the lexicon nor an English word (pyspellchecker's dictionary)
 is taken for the one lexicon word within a small edit distance (rapidfuzz's
 Damerau-Levenshtein). English words are never changed, so "half" stays "half" and does
-not become "calf"; a word with two equally close readings is left alone.
+not become "calf"; a word with two equally close readings is left alone. A lexicon word with
+an "s" that the lexicon does not list is the word: people drop the apostrophe of "breathing's".
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class Speller:
         """The lexicon word a misspelled word stands for, or None."""
         if len(word) < SHORTEST or not word.isalpha() or word in self._known:
             return None
+        if word.endswith("s") and word[:-1] in self._known:
+            # a possessive without its apostrophe: "breathings gone funny", "necks stiff"
+            return word[:-1]
         if word in english():
             return None
         limit = max_edits(word)
