@@ -252,3 +252,19 @@ def test_a_near_fall_is_no_injury(nlp):
     kinds = found(nlp, "my left leg went weak and i nearly fell over")
     assert ("cause", "injury") not in kinds
     assert ("finding", "faint") in found(nlp, "I nearly fainted")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fingers went tingly while i slept on my arm, sorted in 5 min",
+        "my thumb went numb from gaming but its come back",
+    ],
+)
+def test_a_numbness_gone_again_is_asked_about_not_taken(nlp, text):
+    assert ("doubted_finding", "numbness") in found(nlp, text)
+
+
+def test_asking_whether_it_is_fine_is_no_sign_it_has_passed(nlp):
+    kinds = found(nlp, "crushing chest pain and I'm sweating, is that fine?")
+    assert {("finding", "chest_pain"), ("finding", "sweating")} <= kinds
