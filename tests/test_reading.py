@@ -142,3 +142,9 @@ def test_a_date_ends_where_its_clause_does():
 
 def test_a_question_with_on_in_it_is_no_date():
     assert read_days("how long should I press on a knot?", asked=True, today=TODAY) is None
+
+
+@pytest.mark.parametrize("text", ["first run in ages, shins sore", "writing for a long time"])
+def test_vague_long_times_are_a_duration_only_as_an_answer(text):
+    assert read_days(text, asked=False) is None
+    assert read_days("ages", asked=True) == 365

@@ -29,10 +29,11 @@ def _units() -> re.Pattern[str]:
 
 
 @cache
-def _phrases() -> list[tuple[re.Pattern[str], float]]:
+def _phrases(asked: bool) -> list[tuple[re.Pattern[str], float]]:
     return [
         (phrase_pattern(entry["words"]), float(entry["days"]))
         for entry in readings()["duration"]["phrases"]
+        if asked or not entry.get("answer_only")
     ]
 
 
@@ -47,7 +48,9 @@ def read_days(text: str, asked: bool, today: date | None = None) -> float | None
     match = _units().search(text)
     if match:
         return float(match.group(1)) * units[match.group(2)]
-    found = [(m.start(), days) for pattern, days in _phrases() for m in [pattern.search(text)] if m]
+    found = [
+        (m.start(), days) for pattern, days in _phrases(asked) for m in [pattern.search(text)] if m
+    ]
     if found:
         return min(found)[1]
     since = _SINCE.search(text)
