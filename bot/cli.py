@@ -361,12 +361,12 @@ def red_flags_command(url: str, out: Path) -> None:
         requests.get(url, timeout=5).raise_for_status()
     except requests.RequestException as error:
         sys.exit(f"knotbot: cannot reach the assistant at {url} ({error}); start it with make run")
-    cases, confirmed_by = red_flag_eval.load()
+    cases, confirmed_by = red_flag_eval.load(red_flag_eval.RED_FLAG_SET, red_flag_eval.FRESH_SET)
     say(f"{len(cases)} conversations with {url}, 4 at a time")
     outcomes = red_flag_eval.run(url, cases, confirmed_by)
     out.write_text(red_flag_eval.report(outcomes))
     say(f"Report written to {out}")
-    if problems := red_flag_eval.failures(outcomes, parts=("held_out", "dev")):
+    if problems := red_flag_eval.failures(outcomes, parts=("held_out", "dev", "fresh")):
         sys.exit("knotbot: what the red-flag set forbids:\n" + "\n".join(problems))
 
 

@@ -34,6 +34,8 @@ from actions.triage.interview import SCREENING_GROUP, screening_group
 from actions.triage.policy import LEVELS
 
 RED_FLAG_SET = PROJECT_ROOT / "tests" / "data" / "red_flags.yml"
+FRESH_SET = PROJECT_ROOT / "tests" / "data" / "red_flags_fresh.yml"
+"""Written after the work it measures, in yet other styles: run, never tuned on."""
 REPORT = PROJECT_ROOT / "docs" / "red-flags.md"
 MAX_REPLIES = 14
 CALL_BY = 2
@@ -88,28 +90,33 @@ def rule_levels() -> dict[str, str]:
     return {rule["code"]: group["level"] for group in data["groups"] for rule in group["rules"]}
 
 
-def load(path: Path = RED_FLAG_SET) -> tuple[list[Case], dict[str, set[str]]]:
-    data = yaml.safe_load(path.read_text())
+def load(*paths: Path) -> tuple[list[Case], dict[str, set[str]]]:
+    """The cases of the red-flag set (and of any other set in its format, such as the fresh
+    one), and which questions confirm each flag (the red-flag set's `confirmed_by`)."""
+    data = yaml.safe_load(RED_FLAG_SET.read_text())
     confirmed_by = {flag: set(codes) for flag, codes in data["confirmed_by"].items()}
-    cases = [
-        Case(
-            text=item["text"],
-            part=item["part"],
-            flag=item["flag"],
-            answers={k: item[k] for k in ANSWERS.values() if item.get(k)},
-            yes=item.get("yes") or "yes",
-        )
-        for item in data["flags"]
-    ]
-    cases += [
-        Case(
-            text=item["text"],
-            part=item["part"],
-            kind=item["kind"],
-            answers={k: str(item[k]) for k in ANSWERS.values() if item.get(k) is not None},
-        )
-        for item in data["look_alikes"]
-    ]
+    cases = []
+    for path in paths or (RED_FLAG_SET,):
+        items = yaml.safe_load(path.read_text())
+        cases += [
+            Case(
+                text=item["text"],
+                part=item["part"],
+                flag=item["flag"],
+                answers={k: item[k] for k in ANSWERS.values() if item.get(k)},
+                yes=item.get("yes") or "yes",
+            )
+            for item in items["flags"]
+        ]
+        cases += [
+            Case(
+                text=item["text"],
+                part=item["part"],
+                kind=item["kind"],
+                answers={k: str(item[k]) for k in ANSWERS.values() if item.get(k) is not None},
+            )
+            for item in items["look_alikes"]
+        ]
     return cases, confirmed_by
 
 
@@ -199,8 +206,9 @@ def under_triaged(outcome: Outcome) -> bool:
 
 
 def failures(outcomes: Iterable[Outcome], parts: Sequence[str] = ("held_out",)) -> list[str]:
-    """What the issue forbids: an emergency missed or told to call after the 2nd reply, a
-    look-alike sent to an emergency or a doctor today (in `parts`), a wrong number (any)."""
+    """What the issue forbids, in `parts`: an emergency told to call after the 2nd reply, a
+    flag less urgent than its level, a look-alike anywhere but at a therapist or self-care;
+    and anywhere: a conversation that failed, a call naming another country's number."""
     problems = []
     for o in outcomes:
         c = o.case
@@ -209,7 +217,9 @@ def failures(outcomes: Iterable[Outcome], parts: Sequence[str] = ("held_out",)) 
             problems.append(f"{where}: {o.error}")
         elif c.part in parts and c.level == "emergency" and (o.call_at or 99) > CALL_BY:
             problems.append(f"{where}: {o.level} after {o.replies} replies")
-        elif c.part in parts and c.kind and o.level in ("emergency", "urgent"):
+        elif c.part in parts and under_triaged(o):
+            problems.append(f"{where}: {o.level}, less urgent than {c.level}")
+        elif c.part in parts and c.kind and o.level not in SAFE_FOR_LOOK_ALIKES:
             problems.append(f"{where}: a look-alike got {o.level}")
         elif not o.number_ok:
             problems.append(f"{where} ({o.locale}): the call did not name its number alone")
@@ -222,9 +232,16 @@ def report(outcomes: Sequence[Outcome]) -> str:
         "# Red flags in people's own words",
         "",
         "Measured by `knotbot red-flags` (bot/red_flag_eval.py) over tests/data/red_flags.yml",
-        "against the running assistant; tests/test_red_flags.py checks the same on every",
-        "`make test`. `held_out` is written in another style (typos, fragments, dialect) and",
-        "never trained on; `dev` in plain sentences, also never trained on.",
+        "and tests/data/red_flags_fresh.yml against the running assistant; tests/test_red_flags.py",
+        "checks the same on every `make test`. None of it is trained on. `dev` is written in",
+        "plain sentences, `held_out` in messy real-world typing (typos, fragments, dialect);",
+        "both were read during development. `fresh` was written afterwards, in other styles",
+        "(dictation, formal letters, second-language English, terse notes), and run as it came.",
+        "",
+        "Each item is one conversation over REST with a scripted patient: yes to the questions",
+        "about its flag (`confirmed_by`), no to every other red-flag question, the item's words",
+        "for where, what, how long and how bad; the page locale is each country of",
+        "data/emergency_numbers.yml in turn.",
         "",
         "## Red flags",
         "",

@@ -20,7 +20,7 @@ ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 
 @pytest.fixture(scope="module")
 def outcomes(bot):
-    cases, confirmed_by = red_flag_eval.load()
+    cases, confirmed_by = red_flag_eval.load(red_flag_eval.RED_FLAG_SET, red_flag_eval.FRESH_SET)
     found = red_flag_eval.run(bot.url, cases, confirmed_by)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "red-flags.md").write_text(red_flag_eval.report(found))
