@@ -118,6 +118,9 @@ def test_intensity_off_the_scale_is_not_read(text):
         ("no, well, I don't know", Answer.UNCLEAR),
         ("banana", Answer.UNCLEAR),
         ("there's nothing like that", Answer.NO),
+        ("yesss it was instant n its so bad", Answer.YES),  # letters held down
+        ("yeh both legs", Answer.YES),
+        ("Noooo", Answer.NO),
     ],
 )
 def test_answers(text, answer):

@@ -11,6 +11,11 @@ from actions.reading.vocabulary import readings
 _NEGATION = re.compile(r"(?<![\w'])(no|not|never|none|neither|nor|without)(?![\w'])|n't\b")
 
 
+def _held(text: str) -> str:
+    """Each run of one letter as one ("yesss" is "yes"), on the lists and the reply alike."""
+    return re.sub(r"([a-z])\1+", r"\1", text)
+
+
 class Answer(Enum):
     YES = "yes"
     NO = "no"
@@ -21,7 +26,7 @@ class Answer(Enum):
 def _openings() -> list[tuple[str, Answer | None]]:
     words = readings()["answers"]
     kinds = (("affirm", Answer.YES), ("deny", Answer.NO), ("unsure", None))
-    pairs = [(phrase.lower(), kind) for key, kind in kinds for phrase in words[key]]
+    pairs = [(_held(phrase.lower()), kind) for key, kind in kinds for phrase in words[key]]
     return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
 
 
@@ -39,10 +44,11 @@ def read_answer(text: str, named_symptom: bool = False, intent: str | None = Non
         return {"affirm": Answer.YES, "deny": Answer.NO}.get(intent or "", Answer.UNCLEAR)
     clean = re.sub(r"[^\w' ]+", " ", text.lower().replace("\u2019", "'"))
     clean = re.sub(r"\s+", " ", clean).strip()
-    if any(f" {phrase} " in f" {clean} " for phrase, kind in _openings() if kind is None):
+    held = _held(clean)
+    if any(f" {phrase} " in f" {held} " for phrase, kind in _openings() if kind is None):
         return Answer.UNCLEAR  # "I'm not sure" opens like a no, but rules nothing out
     for phrase, kind in _openings():
-        if clean == phrase or clean.startswith(phrase + " "):
+        if held == phrase or held.startswith(phrase + " "):
             return kind or Answer.UNCLEAR
     if named_symptom:
         return Answer.YES
