@@ -427,6 +427,23 @@ def test_words_taken_for_small_talk_in_reply_to_the_cause_are_a_cause():
     assert reading.slots["pain_cause"] == "other"
 
 
+def test_a_statement_taken_for_a_question_answers_the_question_asked():
+    # it was answered as a question and "what brought it on?" asked again, without end
+    said = message("the push-up challenge, too many", intent="faq", confidence=0.99)
+    reading = read(said, "pain_cause")
+    assert not reading.interrupted
+    assert reading.slots["pain_cause"] == "other"
+    asked = message("how do I stretch it?", intent="faq", confidence=0.99)
+    assert read(asked, "pain_cause").interrupted
+
+
+def test_a_statement_taken_for_a_question_counts_towards_going_on_without_it():
+    said = message("it is what it is", intent="faq", confidence=0.99)
+    reading = read(said, "pain_duration_days")
+    assert not reading.interrupted
+    assert reading.slots["unclear_questions"] == ["pain_duration_days"]
+
+
 @pytest.mark.parametrize(
     ("payload", "requested", "value"),
     [

@@ -22,6 +22,7 @@ from actions.knowledge.seed import read_regions
 from actions.reading.answers import Answer, read_answer
 from actions.reading.duration import read_days
 from actions.reading.intensity import read_intensity
+from actions.reading.questions import is_question
 from actions.reading.vocabulary import phrase_pattern, readings
 from actions.settings import DATA_DIR
 from actions.triage.case import CAUSES, SIDES, Case
@@ -50,6 +51,9 @@ ASIDES = {
 # them (a question about trigger points, "stop", "talk to a person", "delete my data", an
 # intake link, a message in another language).
 INTERRUPTIONS = {"faq", "stop", "human_handoff", "delete_my_data", "start_intake", "other_language"}
+QUESTIONS_ONLY = {"faq"}
+"""Interruptions only when put as a question: a statement the NLU took for one is an answer
+(or, unreadable, counts towards leaving the question unknown)."""
 UNREAD_INTENTS = {"other_language"}
 """Messages not read at all: in another language, "no puedo respirar" is not a "no"."""
 SMALL_TALK = (set(ASIDES) - {"out_of_scope"}) | INTERRUPTIONS
@@ -83,7 +87,14 @@ class Message:
         return ASIDES.get(self.intent or "")
 
     @property
+    def is_statement_taken_for_a_question(self) -> bool:
+        """ "the push-up challenge, too many" answers "what brought it on?"."""
+        return self.intent in QUESTIONS_ONLY and not is_question(self.text)
+
+    @property
     def interrupts(self) -> bool:
+        if self.is_statement_taken_for_a_question:
+            return False
         return self.confidence >= ASIDE_CONFIDENCE and self.intent in INTERRUPTIONS
 
     def values(self, entity: str) -> list[str]:
@@ -370,7 +381,9 @@ def _read_cause(message: Message, requested: str | None, case: Case, reading: Re
     if cause is None and requested == CAUSE:
         if message.intent in UNSURE_INTENTS or message.intent == "deny":
             cause = "unknown"
-        elif _HAS_WORDS.search(message.text) and message.intent not in SMALL_TALK:
+        elif _HAS_WORDS.search(message.text) and (
+            message.intent not in SMALL_TALK or message.is_statement_taken_for_a_question
+        ):
             cause = "other"  # words we cannot place ("writing", taken for small talk too)
     if cause is None:
         return False

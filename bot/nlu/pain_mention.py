@@ -9,7 +9,8 @@ no pain), and DIET's intent is one of the `overridden` ones or less sure than `t
 the intent becomes `inform`, so the interview starts and reads the message. A statement is
 not a question ("glutes are knotted after a hill sprint session" was taken for one): a
 `questions_only` intent is overridden too when the message has no question mark and does
-not start with a question word.
+not start with a question word. An `unsure` intent ("no idea") is overridden when a red flag
+is named or hinted at: "out of nowhere" is how people describe a sudden onset.
 
 A red flag is acted on whatever the intent (triage-policy.md: "A red flag the person
 volunteers is acted on at once"): when the findings the lexicon read make the policy's level
@@ -36,16 +37,10 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.reading.questions import is_question
 from actions.triage.case import Case
 from actions.triage.policy import policy
 from actions.triage.reply import vague_regions
-
-# fmt: off
-QUESTION_WORDS = frozenset({
-    "what", "whats", "what's", "how", "why", "when", "where", "which", "who", "does", "do",
-    "is", "are", "can", "could", "should", "will", "would", "tell", "explain",
-})
-# fmt: on
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -57,6 +52,7 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
             "red_flag_entities": ["finding", "doubted_finding", "red_flag_question"],
             "not_alone": ["long_immobility"],
             "overridden": ["out_of_scope", "thank", "goodbye"],
+            "unsure": ["dont_know"],
             "questions_only": ["faq"],
             "threshold": 0.5,
             "urgent_levels": ["emergency", "urgent"],
@@ -81,6 +77,7 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
         self.urgent_levels = set(config["urgent_levels"])
         self.kept = set(config["kept"])
         self.overridden = set(config["overridden"])
+        self.unsure = set(config["unsure"])
         self.questions_only = set(config["questions_only"])
         self.threshold = float(config["threshold"])
         self.intent = config["intent"]
@@ -96,11 +93,15 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
             )
             name = intent.get(INTENT_NAME_KEY)
             unsure = (intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < self.threshold
-            statement = name in self.questions_only and not self._is_question(message)
+            statement = name in self.questions_only and not is_question(message.get(TEXT) or "")
             small_talk = name in self.overridden or unsure or statement
             if name in self.kept:
                 continue
-            if ((names_pain or names_red_flag) and small_talk) or self._is_urgent(entities):
+            # "head pain hit me out of nowhere" is no "I don't know"
+            doubts = name in self.unsure and names_red_flag
+            if ((names_pain or names_red_flag) and (small_talk or doubts)) or self._is_urgent(
+                entities
+            ):
                 chosen = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, chosen, add_to_output=True)
                 # alone in the ranking: the FallbackClassifier after this component would
@@ -125,8 +126,3 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
             findings=findings,
         )
         return policy().decide(case).level in self.urgent_levels
-
-    def _is_question(self, message: Message) -> bool:
-        text = (message.get(TEXT) or "").strip().lower()
-        words = text.split()
-        return "?" in text or (bool(words) and words[0].strip(",.!") in QUESTION_WORDS)
