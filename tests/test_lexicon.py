@@ -242,6 +242,12 @@ def test_stopping_an_activity_is_not_a_symptom_that_stopped(nlp):
     assert ("finding", "breathless") in kinds
 
 
+def test_a_slipped_disc_names_the_back_and_is_no_fall(nlp):
+    kinds = found(nlp, "I slipped a disc last year and now I'm dribbling urine")
+    assert ("vague_region", "back") in kinds
+    assert ("cause", "injury") not in kinds
+
+
 def test_the_words_of_a_cue_are_no_place(nlp):
     kinds = found(nlp, "my bottom went numb, but the feeling came back when I stood up")
     assert ("vague_region", "back") not in kinds
