@@ -27,6 +27,19 @@ TELEGRAM_SECRET = "test-secret_0123456789"
 CLINIC_TOKEN = "clinic-staff-token-for-tests"
 
 
+@pytest.fixture
+def rasa_patched() -> Iterator[None]:
+    """Rasa as the Rasa server runs it, with KnotBot's patches (bot/rasa_patches.py),
+    for the test; afterwards as it was before."""
+    from bot import rasa_patches
+
+    before = rasa_patches.applied()
+    rasa_patches.apply()
+    yield
+    if not before:
+        rasa_patches.undo()
+
+
 @pytest.fixture(scope="session")
 def kb_url(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'knotbot.db'}"

@@ -50,10 +50,8 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from sanic import Blueprint
 
-from bot.action_responses import check_responses_with_one_validator
+from bot import rasa_patches
 from bot.channels.limits import settings
-from bot.event_types import resolve_event_types_from_one_table
-from bot.slot_copies import copy_slots_directly
 
 logger = logging.getLogger(__name__)
 
@@ -148,14 +146,10 @@ class Guard:
     `watch(blueprint)` once the channel's blueprint exists: the agent is found on its app
     at every turn. The timeout is read at once, so a wrong KNOTBOT_ACTION_TIMEOUT stops
     the server at start. Every channel has a guard, so this is also where the Rasa server
-    starts checking action responses with one validator (bot/action_responses.py),
-    looking event classes up in one table (bot/event_types.py) and copying slots directly
-    (bot/slot_copies.py)."""
+    applies KnotBot's patches of Rasa (bot/rasa_patches.py), for now."""
 
     def __init__(self, on_new_message: OnNewMessage) -> None:
-        check_responses_with_one_validator()
-        resolve_event_types_from_one_table()
-        copy_slots_directly()
+        rasa_patches.apply()
         self.on_new_message = on_new_message
         self.timeout = action_timeout()
         self.blueprint: Blueprint | None = None
