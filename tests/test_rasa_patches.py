@@ -1,16 +1,21 @@
 """KnotBot's patches of Rasa (bot/rasa_patches.py): each removes a slow path that Rasa
 3.6.21 still has (shown with the patch undone), they apply only to the Rasa they were
-written for, only when asked, and come off again. That each gives Rasa's own answers is
-in test_action_responses.py, test_event_types.py and test_slot_copies.py."""
+written for, only when asked, and come off again; the Rasa server starts with them
+(bot/serve.py). That each gives Rasa's own answers is in test_action_responses.py,
+test_event_types.py and test_slot_copies.py."""
 
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import rasa
+import rasa.__main__
 import rasa.shared.utils.common
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
@@ -26,7 +31,8 @@ from rasa.shared.core.slots import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import rasa_patches
+from actions.settings import PROJECT_ROOT
+from bot import cli, rasa_patches, serve
 
 PATCH = {patch.name: patch for patch in rasa_patches.PATCHES}
 
@@ -203,3 +209,83 @@ def test_apply_refuses_an_attribute_something_else_changed(monkeypatch):
     with pytest.raises(rasa_patches.RasaPatchError, match="_validate_action_result is neither"):
         rasa_patches.apply()
     assert rasa_patches.applied() == []  # the others are not applied either
+
+
+def test_nothing_patches_rasa_on_import_or_when_a_channel_is_made():
+    """Importing every module of the Rasa server's and making each channel's guard (what
+    patched Rasa before) leaves Rasa as it is."""
+    program = (
+        "import bot.rasa_patches, bot.stores, bot.http_api\n"
+        "from bot.channels import faults, rest, socketio, telegram\n"
+        "faults.Guard(lambda message: None)\n"
+        "print(bot.rasa_patches.applied())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert "Rasa runs without KnotBot's patches" in done.stderr  # the guard says so
+
+
+# -- the Rasa server starts with them --------------------------------------------------------
+
+PATCHED_LINE = (
+    "knotbot: Rasa 3.6.21 with KnotBot's patches (bot/rasa_patches.py): "
+    "one_response_validator, event_type_table, direct_slot_copies"
+)
+
+
+def test_the_launcher_applies_the_patches_then_hands_over_to_rasa(rasa_patched, monkeypatch):
+    rasa_patches.undo()
+    seen = {}
+
+    def rasa_main() -> None:
+        seen["argv"] = list(sys.argv)
+        seen["applied"] = rasa_patches.applied()
+
+    monkeypatch.setattr(sys, "argv", ["bot/serve.py"])
+    monkeypatch.setattr(rasa.__main__, "main", rasa_main)
+    serve.main(["run", "--model", "models", "--port", "5999"])
+    assert seen == {
+        "argv": ["rasa", "run", "--model", "models", "--port", "5999"],
+        "applied": list(PATCH),
+    }
+
+
+def test_the_launcher_does_not_start_rasa_it_was_not_written_for(monkeypatch):
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    monkeypatch.setattr(rasa.__main__, "main", lambda: pytest.fail("Rasa was started"))
+    with pytest.raises(SystemExit) as stopped:
+        serve.main(["run"])
+    assert "written for rasa 3.6.21; installed is 3.7.0" in str(stopped.value)
+    assert rasa_patches.applied() == []
+
+
+def test_the_launcher_is_rasas_command_line():
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.serve", "--version"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert f"Rasa Version      :         {rasa.__version__}" in done.stdout
+    assert PATCHED_LINE in done.stderr
+
+
+def test_knotbot_run_starts_the_rasa_server_through_the_launcher():
+    command = cli.server_commands(Path("models/model.tar.gz"))["rasa"]
+    assert command[:4] == [sys.executable, "-m", "bot.serve", "run"]
+
+
+@pytest.mark.e2e
+def test_the_running_rasa_server_has_the_patches(bot):
+    log = next(log for log in bot.logs if log.name == "rasa.log").read_text()
+    assert PATCHED_LINE in log
+    assert "Rasa runs without KnotBot's patches" not in log  # in force before the channels

@@ -145,11 +145,12 @@ class Guard:
 
     `watch(blueprint)` once the channel's blueprint exists: the agent is found on its app
     at every turn. The timeout is read at once, so a wrong KNOTBOT_ACTION_TIMEOUT stops
-    the server at start. Every channel has a guard, so this is also where the Rasa server
-    applies KnotBot's patches of Rasa (bot/rasa_patches.py), for now."""
+    the server at start. Every channel has a guard, so this is also where a Rasa server
+    started without KnotBot's patches of Rasa (as `rasa run`, not `python -m bot.serve
+    run`) says so in its log; the guard changes nothing in Rasa (bot/rasa_patches.py)."""
 
     def __init__(self, on_new_message: OnNewMessage) -> None:
-        rasa_patches.apply()
+        rasa_patches.warn_unless_applied()
         self.on_new_message = on_new_message
         self.timeout = action_timeout()
         self.blueprint: Blueprint | None = None
