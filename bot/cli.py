@@ -131,10 +131,13 @@ def server_commands(
     actions_port: int = ACTIONS_PORT,
     web_port: int = WEB_PORT,
 ) -> dict[str, list[str]]:
-    """The action server's, the Rasa server's and the web app's command lines."""
+    """The action server's, the Rasa server's and the web app's command lines. The Rasa
+    server is `rasa run` with KnotBot's patches of Rasa applied first (bot/serve.py)."""
     token = os.environ.get("KNOTBOT_API_TOKEN")
     rasa = [
-        _bin("rasa"),
+        sys.executable,
+        "-m",
+        "bot.serve",
         "run",
         "--model",
         str(model),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,6 +26,30 @@ SHARED = PROJECT_ROOT.parent / "shared"
 TELEGRAM_TOKEN = "123456789:TEST-token_for-the-fake-bot-api"
 TELEGRAM_SECRET = "test-secret_0123456789"
 CLINIC_TOKEN = "clinic-staff-token-for-tests"
+
+
+@pytest.fixture(autouse=True)
+def rasa_left_as_it_was() -> Iterator[None]:
+    """No test leaves KnotBot's patches on Rasa for the next (only bot/rasa_patches.py
+    applies them, so a test that never imported it cannot have)."""
+    yield
+    rasa_patches = sys.modules.get("bot.rasa_patches")
+    if rasa_patches and (left := rasa_patches.applied()):
+        rasa_patches.undo()
+        pytest.fail(f"the test left Rasa patched ({', '.join(left)}): undo what it applied")
+
+
+@pytest.fixture
+def rasa_patched() -> Iterator[None]:
+    """Rasa as the Rasa server runs it, with KnotBot's patches (bot/rasa_patches.py),
+    for the test; afterwards as it was before."""
+    from bot import rasa_patches
+
+    before = rasa_patches.applied()
+    rasa_patches.apply()
+    yield
+    if not before:
+        rasa_patches.undo()
 
 
 @pytest.fixture(scope="session")

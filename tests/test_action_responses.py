@@ -1,5 +1,6 @@
 """Rasa still refuses a malformed action server response, and accepts exactly what it
-accepted before, with the validator built once (bot/action_responses.py)."""
+accepted before, with the validator built once (`one_response_validator` in
+bot/rasa_patches.py)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,7 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import action_responses
-from bot.channels.faults import Guard
+from bot import rasa_patches
 from tests.databases import free_port
 
 MALFORMED = {
@@ -41,17 +41,12 @@ WELL_FORMED = {
 }
 
 
-@pytest.fixture(autouse=True)
-def one_validator() -> Iterator[None]:
-    """The Rasa server's state once its channels exist: every channel has a Guard."""
-    Guard(lambda message: None)
-    yield
-    RemoteAction._validate_action_result = action_responses.RASA_VALIDATE
+pytestmark = pytest.mark.usefixtures("rasa_patched")
 
 
 def rasa_verdict(result) -> str | None:
     try:
-        action_responses.RASA_VALIDATE(RemoteAction("x", None), result)
+        rasa_patches.RASA_VALIDATE_ACTION_RESULT(RemoteAction("x", None), result)
     except ValidationError as error:
         return error.message
     return None
@@ -65,8 +60,8 @@ def our_verdict(result) -> str | None:
     return None
 
 
-def test_the_channels_make_rasa_use_the_validator_built_once():
-    assert RemoteAction._validate_action_result is action_responses.validate_action_result
+def test_the_patches_make_rasa_use_the_validator_built_once():
+    assert RemoteAction._validate_action_result is rasa_patches.validate_action_result
 
 
 @pytest.mark.parametrize("case", MALFORMED)

@@ -1,9 +1,8 @@
 """Rasa finds the same class for every event name, and a tracker reads back the same,
-with the event classes looked up in one table (bot/event_types.py)."""
+with the event classes looked up in one table (`event_type_table` in
+bot/rasa_patches.py)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -11,27 +10,20 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.utils.common import all_subclasses
 
-from bot import event_types
-from bot.channels.faults import Guard
+from bot import rasa_patches
 
 EVENT_NAMES = sorted({event_class.type_name for event_class in all_subclasses(Event)})
 
-
-@pytest.fixture(autouse=True)
-def one_table() -> Iterator[None]:
-    """The Rasa server's state once its channels exist: every channel has a Guard."""
-    Guard(lambda message: None)
-    yield
-    Event.resolve_by_type = staticmethod(event_types.RASA_RESOLVE_BY_TYPE)
+pytestmark = pytest.mark.usefixtures("rasa_patched")
 
 
-def test_the_channels_make_rasa_use_the_table():
-    assert Event.resolve_by_type is event_types.resolve_by_type
+def test_the_patches_make_rasa_use_the_table():
+    assert Event.resolve_by_type is rasa_patches.resolve_by_type
 
 
 @pytest.mark.parametrize("name", EVENT_NAMES)
 def test_every_event_name_gives_rasas_own_class(name):
-    assert Event.resolve_by_type(name) is event_types.RASA_RESOLVE_BY_TYPE(name)
+    assert Event.resolve_by_type(name) is rasa_patches.RASA_RESOLVE_BY_TYPE(name)
 
 
 def test_an_unknown_name_gets_rasas_own_answer():

@@ -1,10 +1,9 @@
-"""Rasa's slots copied directly (bot/slot_copies.py) are what `copy.copy` made of them, and
-the policies read the same states from a conversation."""
+"""Rasa's slots copied directly (`direct_slot_copies` in bot/rasa_patches.py) are what
+`copy.copy` made of them, and the policies read the same states from a conversation."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -12,18 +11,12 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUtt
 from rasa.shared.core.slots import CategoricalSlot, Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.channels.faults import Guard
-from bot.slot_copies import copy_slot
+from bot import rasa_patches
+from bot.rasa_patches import copy_slot
 
 DOMAIN = Domain.load("bot/domain")
 
-
-@pytest.fixture(autouse=True)
-def direct_copies() -> Iterator[None]:
-    """The Rasa server's state once its channels exist: every channel has a Guard."""
-    Guard(lambda message: None)
-    yield
-    del Slot.__copy__
+pytestmark = pytest.mark.usefixtures("rasa_patched")
 
 
 def generic_copy(slot: Slot) -> Slot:
@@ -41,7 +34,7 @@ def slots_with_values() -> list[Slot]:
     return [*slots, sizes]
 
 
-def test_the_channels_make_copy_use_the_direct_copy():
+def test_the_patches_make_copy_use_the_direct_copy():
     assert Slot.__copy__ is copy_slot
 
 
@@ -86,10 +79,10 @@ def test_the_policies_read_the_same_states_from_a_conversation():
     ]
     tracker = DialogueStateTracker.from_events("someone", events, DOMAIN.slots)
     states = tracker.past_states(DOMAIN)
-    del Slot.__copy__
+    rasa_patches.undo()
     try:
         assert tracker.past_states(DOMAIN) == states
         assert tracker.copy().current_slot_values() == tracker.current_slot_values()
     finally:
-        Guard(lambda message: None)
+        rasa_patches.apply()
     assert states[-1]["slots"] == {"appointment_ref": (1.0,), "intake_consent": (1.0, 1.0)}

@@ -50,10 +50,8 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from sanic import Blueprint
 
-from bot.action_responses import check_responses_with_one_validator
+from bot import rasa_patches
 from bot.channels.limits import settings
-from bot.event_types import resolve_event_types_from_one_table
-from bot.slot_copies import copy_slots_directly
 
 logger = logging.getLogger(__name__)
 
@@ -147,15 +145,12 @@ class Guard:
 
     `watch(blueprint)` once the channel's blueprint exists: the agent is found on its app
     at every turn. The timeout is read at once, so a wrong KNOTBOT_ACTION_TIMEOUT stops
-    the server at start. Every channel has a guard, so this is also where the Rasa server
-    starts checking action responses with one validator (bot/action_responses.py),
-    looking event classes up in one table (bot/event_types.py) and copying slots directly
-    (bot/slot_copies.py)."""
+    the server at start. Every channel has a guard, so this is also where a Rasa server
+    started without KnotBot's patches of Rasa (as `rasa run`, not `python -m bot.serve
+    run`) says so in its log; the guard changes nothing in Rasa (bot/rasa_patches.py)."""
 
     def __init__(self, on_new_message: OnNewMessage) -> None:
-        check_responses_with_one_validator()
-        resolve_event_types_from_one_table()
-        copy_slots_directly()
+        rasa_patches.warn_unless_applied()
         self.on_new_message = on_new_message
         self.timeout = action_timeout()
         self.blueprint: Blueprint | None = None
