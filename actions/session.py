@@ -5,7 +5,7 @@ widget's `data-locale`, a REST or socket.io client's `locale`, the Telegram user
 `language_code`; `actions.settings.emergency_number`). A later session (after "start over",
 which resets every slot, or an hour's silence) keeps the number the conversation already
 had, whatever its first message carries: one number per conversation
-(../shared/spec/triage-policy.md). The number goes into the `emergency_number` slot, which
+(docs/triage-policy.md). The number goes into the `emergency_number` slot, which
 every response, the result card and the intake record read, and out to the channel as
 `{"knotbot": "conversation", "emergency_number": ...}`, so that the web widget shows it in
 its disclaimer (Telegram and the REST webhook leave that message out), when a channel's

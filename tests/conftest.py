@@ -22,7 +22,6 @@ from bot.channels.limits import REFUSAL_STATUSES
 from tests.databases import free_port, new_postgres_database, postgres_bindir, postgres_server
 from tests.telegram_api import FakeBotAPI
 
-SHARED = PROJECT_ROOT.parent / "shared"
 TELEGRAM_TOKEN = "123456789:TEST-token_for-the-fake-bot-api"
 TELEGRAM_SECRET = "test-secret_0123456789"
 CLINIC_TOKEN = "clinic-staff-token-for-tests"

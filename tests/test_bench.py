@@ -37,7 +37,6 @@ def row(printed: str, concurrency: int) -> list[str]:
 
 
 @pytest.mark.e2e
-@pytest.mark.skipif(not scripts.PATIENT_SIM.exists(), reason="no ../shared/tools/patient_sim.py")
 def test_the_bench_reports_latency_throughput_and_memory_of_the_running_bot(bot):
     options = ["--url", bot.url, "--conversations", "2", "--concurrency", "2", "--single", "1"]
     vignettes = str(PROJECT_ROOT / "tests/data/vignettes.yml")

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from actions.settings import PROJECT_ROOT
-from tests.conftest import SHARED, texts
+from bot.bench.scripts import PATIENT_SIM
+from tests.conftest import texts
 
 pytestmark = pytest.mark.e2e
 
@@ -214,12 +215,10 @@ def test_what_people_type_is_not_logged(bot):
         assert marker not in log.read_text(), f"{log.name} contains what the person typed"
 
 
-PATIENT_SIM = SHARED / "tools" / "patient_sim.py"
 VIGNETTES = {
-    "shared-examples": SHARED / "examples" / "vignettes.yml",
+    "examples": PROJECT_ROOT / "tests" / "data" / "vignettes_examples.yml",
     "our-own": PROJECT_ROOT / "tests" / "data" / "vignettes.yml",
 }
-needs_sim = pytest.mark.skipif(not PATIENT_SIM.exists(), reason="no ../shared/tools/patient_sim.py")
 
 
 def simulate(bot, tmp_path, mode: str, cases: Path, *options: str) -> dict:
@@ -232,7 +231,6 @@ def simulate(bot, tmp_path, mode: str, cases: Path, *options: str) -> dict:
     return json.loads(printed.stdout.rsplit("SUMMARY ", 1)[1])
 
 
-@needs_sim
 @pytest.mark.parametrize("buttons", ["0", "1"], ids=["typing", "buttons"])
 @pytest.mark.parametrize("vignettes", VIGNETTES.values(), ids=VIGNETTES.keys())
 def test_the_scripted_patients_reach_the_right_level(bot, tmp_path, vignettes, buttons):
@@ -245,7 +243,6 @@ def test_the_scripted_patients_reach_the_right_level(bot, tmp_path, vignettes, b
     assert summary["median_turns"] <= 6
 
 
-@needs_sim
 def test_first_messages_are_read_into_regions_causes_and_sides(bot, tmp_path):
     summary = simulate(bot, tmp_path, "utterances", PROJECT_ROOT / "tests/data/utterances.yml")
     assert summary["region"] >= 0.95
@@ -253,7 +250,6 @@ def test_first_messages_are_read_into_regions_causes_and_sides(bot, tmp_path):
     assert summary["side"] >= 0.9
 
 
-@needs_sim
 def test_questions_about_trigger_points_get_the_right_answer(bot, tmp_path):
     summary = simulate(bot, tmp_path, "faq", PROJECT_ROOT / "tests/data/faq.yml")
     assert summary["faq"] >= 0.9

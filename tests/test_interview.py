@@ -1,7 +1,5 @@
 """The interview asks only what it does not know, screens by region, and stops for emergencies."""
 
-import importlib.util
-
 import pytest
 import yaml
 
@@ -10,6 +8,7 @@ from actions.triage.case import Case
 from actions.triage.interview import questions_to_ask, screening_group
 from actions.triage.screening import open_questions, questions
 from actions.triage_form import screening_items
+from bot.bench import patient_sim as sim
 
 
 def test_a_new_interview_asks_where_first():
@@ -150,7 +149,6 @@ def test_a_headache_with_fever_is_asked_the_meningitis_signs():
     assert "meningitis" in {q.code for q in open_questions(headache)}
 
 
-SIM = PROJECT_ROOT.parent / "shared" / "tools" / "patient_sim.py"
 SIM_TOPICS = {
     "cardiac": {"cardiac"},
     "embolism": {"pe"},
@@ -166,14 +164,9 @@ SIM_TOPICS = {
 
 
 def test_every_group_question_reads_as_asking_about_each_of_its_items():
-    """The scripted patient of ../shared/tools reads questions the way a person skims them:
-    a group must not read as a question about time, place or cause, and each of its lines
-    must name its own topic."""
-    if not SIM.exists():
-        pytest.skip("no ../shared/tools/patient_sim.py beside the project")
-    spec = importlib.util.spec_from_file_location("patient_sim", SIM)
-    sim = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(sim)
+    """The scripted patient (bot/bench/patient_sim.py) reads questions the way a person skims
+    them: a group must not read as a question about time, place or cause, and each of its
+    lines must name its own topic."""
     domain = yaml.safe_load((PROJECT_ROOT / "bot" / "domain" / "screening.yml").read_text())
     responses = domain["responses"]
     intro = responses["utter_ask_screening"][0]["text"]

@@ -27,7 +27,7 @@ from bot.nlu.other_language import (
     OtherLanguageClassifier,
     OtherLanguageDetector,
 )
-from tests.conftest import SHARED, texts
+from tests.conftest import texts
 
 OTHER_LANGUAGES = yaml.safe_load((PROJECT_ROOT / "tests/data/other_languages.yml").read_text())
 ANSWERED_IN_THEIR_LANGUAGE = ["es", "fr", "de", "pt", "it"]
@@ -69,7 +69,7 @@ FOREIGN_OUT_OF_SCOPE = [
 
 
 def english_messages() -> list[str]:
-    """Every English message of the project's data and the shared examples."""
+    """Every English message of the project's data and the team's example patients."""
     found = []
     nlu_files = [*sorted((DATA_DIR / "nlu").glob("*.yml")), PROJECT_ROOT / "tests/nlu/test_nlu.yml"]
     for path in nlu_files:
@@ -78,10 +78,8 @@ def english_messages() -> list[str]:
                 found.append(example.get("text"))
     utterances = yaml.safe_load((PROJECT_ROOT / "tests/data/utterances.yml").read_text())
     found += [u["text"] for u in utterances]
-    for path in (PROJECT_ROOT / "tests/data/vignettes.yml", SHARED / "examples/vignettes.yml"):
-        if not path.exists():
-            continue
-        for case in yaml.safe_load(path.read_text()):
+    for name in ("vignettes.yml", "vignettes_examples.yml"):
+        for case in yaml.safe_load((PROJECT_ROOT / "tests/data" / name).read_text()):
             found.append(case["open"])
             found += [str(words) for words in (case.get("say") or {}).values()]
             found += [str(words) for words in (case.get("flags") or {}).values()]

@@ -1,4 +1,4 @@
-"""Every rule of the triage policy (../shared/spec/triage-policy.md), through the data file."""
+"""Every rule of the triage policy (docs/triage-policy.md), through the data file."""
 
 from dataclasses import replace
 

@@ -1,5 +1,5 @@
 """The triage policy tested from its own data (data/triage/policy.yml,
-../shared/spec/triage-policy.md).
+docs/triage-policy.md).
 
 tests/test_policy.py holds one hand-written case per rule. Here the cases come from the
 rule table itself, so a rule, an alternative or a region added to the data is tested

@@ -83,14 +83,6 @@ def test_the_test_stories_pass(tmp_path, kb_url):
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
 
-def test_the_region_codes_are_the_contracts():
-    spec = PROJECT_ROOT.parent / "shared" / "spec" / "regions.yml"
-    if not spec.exists():
-        pytest.skip("no ../shared/spec/regions.yml beside the project")
-    ours = yaml.safe_load((PROJECT_ROOT / "data" / "regions.yml").read_text())
-    assert ours == yaml.safe_load(spec.read_text())
-
-
 def test_the_contract_slots_are_in_the_domain():
     slots: dict = {}
     for path in (PROJECT_ROOT / "bot" / "domain").glob("*.yml"):

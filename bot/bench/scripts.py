@@ -1,9 +1,10 @@
 """Recording the load: each vignette's conversation, as the scripted patient holds it.
 
-The patient (`../shared/tools/patient_sim.py`) reads every question and answers from the
-vignette's facts. Its answers depend on KnotBot's questions, so a conversation is held once,
-live, and its turns are kept: replaying them gives the load phases the same turns in the same
-order every time, and gives the plain bot the patient's own words for each of them.
+The patient (`bot/bench/patient_sim.py`, the team's scripted patient) reads every question
+and answers from the vignette's facts. Its answers depend on KnotBot's questions, so a
+conversation is held once, live, and its turns are kept: replaying them gives the load phases
+the same turns in the same order every time, and gives the plain bot the patient's own words
+for each of them.
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ import yaml
 from actions.settings import PROJECT_ROOT
 from bot.bench.client import BenchError, Client, TurnError
 
-SHARED = PROJECT_ROOT.parent / "shared"
-PATIENT_SIM = SHARED / "tools" / "patient_sim.py"
+PATIENT_SIM = PROJECT_ROOT / "bot" / "bench" / "patient_sim.py"
 VIGNETTES = [
-    SHARED / "examples" / "vignettes.yml",
+    PROJECT_ROOT / "tests" / "data" / "vignettes_examples.yml",
     PROJECT_ROOT / "tests" / "data" / "vignettes.yml",
 ]
 MAX_TURNS = 25  # patient_sim's limit for one conversation
@@ -47,10 +47,7 @@ class Script:
 
 def patient_sim(path: Path = PATIENT_SIM) -> ModuleType:
     if not path.exists():
-        raise BenchError(
-            f"the scripted patients are in {path}, which is missing: put the shared folder "
-            "beside the project (../shared) or give --patient-sim PATH"
-        )
+        raise BenchError(f"no scripted patient at {path}: give --patient-sim an existing file")
     spec = importlib.util.spec_from_file_location("patient_sim", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -58,10 +55,10 @@ def patient_sim(path: Path = PATIENT_SIM) -> ModuleType:
 
 
 def vignettes(paths: list[Path]) -> list[dict]:
-    found = [path for path in paths if path.exists()]
-    if not found:
-        raise BenchError(f"no vignettes: none of {', '.join(map(str, paths))} exists")
-    return [case for path in found for case in yaml.safe_load(path.read_text())]
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        raise BenchError(f"no vignettes at {', '.join(map(str, missing))}")
+    return [case for path in paths for case in yaml.safe_load(path.read_text())]
 
 
 def decided(slots: dict) -> bool:

@@ -2,7 +2,7 @@
 
 Rasa 3.6.21's `SocketIOInput` calls `sio.enter_room` without `await`; since python-socketio
 5.10 it is a coroutine, so with `session_persistence: true` the socket never joins its
-session's room and every reply, sent to that room, is lost (../shared/research/
+session's room and every reply, sent to that room, is lost (the team's research notes,
 rasa-3.6-notes.md, section 0). This subclass re-registers the session request with the
 await, and answers a message without a session id instead of dropping it silently.
 Its output sends custom payloads as `{"custom": ...}`, the shape the REST channel uses:

@@ -2,8 +2,8 @@
 
 Rasa 3.6.21's channel (aiogram 2.15, which speaks Bot API 5.3) fails on the first update
 with a closed event loop, checks no secret token, calls getMe on every update, never
-answers callback queries and cannot use a self-hosted Bot API server (../shared/research/
-rasa-3.6-notes.md, section 0 and (e)). This one is configured by environment variables
+answers callback queries and cannot use a self-hosted Bot API server (the team's research
+notes, rasa-3.6-notes.md, section 0 and (e)). This one is configured by environment variables
 only (`TelegramSettings`); with no TELEGRAM_TOKEN it is off and its webhook answers 404.
 Messages pass the limits of bot/channels/limits.py first, and the person is answered even
 when the assistant fails (bot/channels/faults.py).
