@@ -11,12 +11,16 @@ same class and copies the attribute dictionary into it, which `copy_slot` does a
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa.shared.core.slots import Slot
 
 
 def copy_slot(slot: Slot) -> Slot:
     """What `copy.copy` makes of a slot: the same class, a shallow copy of its attributes."""
-    copied = type(slot).__new__(type(slot))
+    # Any: Rasa is untyped, and mypy takes `__new__` of an untyped class for type's own
+    cls: Any = type(slot)
+    copied = cls.__new__(cls)
     copied.__dict__.update(slot.__dict__)
     return copied
 
