@@ -14,7 +14,7 @@ define from_debian
   && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
 endef
 
-.PHONY: install cairo postgres chromium scaleout run test chat train lint audit bench lock clean
+.PHONY: install cairo postgres chromium scaleout run test chat train lint typecheck audit bench lock clean
 
 install: $(VENV)/.installed node_modules/.package-lock.json cairo
 
@@ -63,6 +63,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy over bot/ and actions/, configured in pyproject.toml's [tool.mypy].
+typecheck: install
+	$(BIN)/mypy
+
 # The database tests run against PostgreSQL's server programs from Debian's packages too.
 postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
@@ -84,6 +88,7 @@ scaleout:
 test: install postgres chromium scaleout $(AUDIT_VENV)/.installed
 	$(BIN)/knotbot train
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m bot.audit
 	$(BIN)/pytest -ra
 
@@ -112,4 +117,4 @@ lock:
 	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) $(AUDIT_VENV) node_modules models results knotbot.db knotbot-trackers.db tests/artifacts
+	rm -rf $(VENV) $(AUDIT_VENV) .mypy_cache node_modules models results knotbot.db knotbot-trackers.db tests/artifacts

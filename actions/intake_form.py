@@ -265,6 +265,8 @@ def ask_intake_question(dispatcher: CollectingDispatcher, tracker: Tracker, code
     """One intake question in the questionnaire's words, after a word on what they are for
     when it is the first."""
     item = load_questionnaire().item(code)
+    if item is None:
+        raise KeyError(f"{code}: no such question in the intake questionnaire")
     if not any(value is not None for value in intake_answers(tracker).values()):
         dispatcher.utter_message(response="utter_intake_questions_intro")
     dispatcher.utter_message(text=item.text, buttons=answer_buttons(item))

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import requests
@@ -228,7 +229,7 @@ def run() -> None:
     sys.exit(manager.returncode)
 
 
-def telegram_status(env: dict[str, str] = os.environ) -> str:
+def telegram_status(env: Mapping[str, str] = os.environ) -> str:
     if not env.get("TELEGRAM_TOKEN"):
         return "Telegram is off: set TELEGRAM_TOKEN (and TELEGRAM_WEBHOOK_URL) to turn it on"
     webhook = env.get("TELEGRAM_WEBHOOK_URL")

@@ -52,13 +52,16 @@ def age(text: str) -> timedelta:
 
 def appointment_time(text: str) -> datetime:
     zone = os.environ.get("KNOTBOT_CLINIC_TIMEZONE") or "UTC"
-    settings = {
-        "TIMEZONE": zone,
-        "RETURN_AS_TIMEZONE_AWARE": True,
-        "PREFER_DATES_FROM": "future",
-        "DATE_ORDER": "YMD",
-    }
-    moment = dateparser.parse(text, languages=["en"], settings=settings)
+    moment = dateparser.parse(
+        text,
+        languages=["en"],
+        settings={
+            "TIMEZONE": zone,
+            "RETURN_AS_TIMEZONE_AWARE": True,
+            "PREFER_DATES_FROM": "future",
+            "DATE_ORDER": "YMD",
+        },
+    )
     if moment is None:
         raise argparse.ArgumentTypeError(
             f'{text!r} is not a date and time; try "2026-12-01 10:00" or "tomorrow 9am"'

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from actions.settings import PROJECT_ROOT
 from actions.triage.reply import first_cause
@@ -66,7 +67,7 @@ def summary(out: Path) -> dict[str, float]:
 
 def code_scores(out: Path) -> dict[str, float]:
     """F1 of the codes found per message, for each kind of entity."""
-    examples = {}
+    examples: dict[str, dict[str, Any]] = {}
     for name in (f"{EXTRACTOR}_successes.json", f"{EXTRACTOR}_errors.json"):
         if (out / name).exists():
             examples |= {e["text"]: e for e in json.loads((out / name).read_text())}
@@ -96,9 +97,11 @@ def the_cause_the_bot_takes(found: set[tuple[str, str]]) -> set[tuple[str, str]]
     causes = [value for kind, value in found if kind == "cause"]
     if len(causes) < 2:
         return found
-    return {(kind, value) for kind, value in found if kind != "cause"} | {
-        ("cause", first_cause(causes))
-    }
+    others = {(kind, value) for kind, value in found if kind != "cause"}
+    first = first_cause(causes)
+    if first is None:  # none of them in the lexicon's priority: the slot takes none
+        return others
+    return others | {("cause", first)}
 
 
 def baseline() -> dict[str, float]:

@@ -15,8 +15,8 @@ but the one the patches were written for (`WRITTEN_FOR`): on an upgrade, read ea
 replaced function in the new Rasa, adapt or drop the patch, run the tests named above,
 then change `WRITTEN_FOR`.
 
-The channels' fixes for Rasa's socket.io and Telegram bugs (../shared/research/
-rasa-3.6-notes.md, section 0) are not here: they are subclasses and a channel of KnotBot's
+The channels' fixes for Rasa's socket.io and Telegram bugs (rasa-3.6-notes.md, section 0)
+are not here: they are subclasses and a channel of KnotBot's
 own (bot/channels/), named in bot/credentials.yml, and change nothing in Rasa.
 """
 
@@ -208,7 +208,9 @@ own lookup, which gives Rasa's answer. tests/test_event_types.py checks every na
 
 def copy_slot(slot: Slot) -> Slot:
     """What `copy.copy` makes of a slot: the same class, a shallow copy of its attributes."""
-    copied = type(slot).__new__(type(slot))
+    # Any: Rasa is untyped, and mypy takes `__new__` of an untyped class for type's own
+    cls: Any = type(slot)
+    copied = cls.__new__(cls)
     copied.__dict__.update(slot.__dict__)
     return copied
 

@@ -141,13 +141,15 @@ class Patient:
     def talk(self, case: Case, locale: str, number: str) -> Outcome:
         outcome = Outcome(case=case, locale=locale)
         sender = f"red-flag-{uuid.uuid4().hex[:12]}"
-        text, metadata = case.text, {"locale": locale}
+        text = case.text
+        metadata: dict[str, str] | None = {"locale": locale}  # with the first message only
         others = {n for _, n in locales()} - {number}
         try:
             for reply in range(1, MAX_REPLIES + 1):
-                body = {"sender": sender, "message": text, "metadata": metadata}
                 response = self.http.post(
-                    f"{self.url}/webhooks/rest/webhook", json=body, timeout=self.timeout
+                    f"{self.url}/webhooks/rest/webhook",
+                    json={"sender": sender, "message": text, "metadata": metadata},
+                    timeout=self.timeout,
                 )
                 response.raise_for_status()
                 said = [m.get("text") or "" for m in response.json()]
@@ -309,11 +311,11 @@ def report(outcomes: Sequence[Outcome]) -> str:
         for o in outcomes
         if o.case.level == "emergency" and not under_triaged(o) and (o.call_at or 99) > CALL_BY
     ]
-    alarms = [o for o in outcomes if o.case.kind and o.level not in SAFE_FOR_LOOK_ALIKES]
+    false_alarms = [o for o in outcomes if o.case.kind and o.level not in SAFE_FOR_LOOK_ALIKES]
     for title, group in (
         ("Missed", missed),
         ("Emergencies told to call later than the 2nd reply", slow),
-        ("Look-alikes that did not end at a therapist or self-care", alarms),
+        ("Look-alikes that did not end at a therapist or self-care", false_alarms),
     ):
         lines += ["", f"## {title} ({len(group)})", ""]
         lines += [

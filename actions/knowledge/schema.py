@@ -7,10 +7,13 @@ actions/knowledge/migrations create it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
-Base = declarative_base()
+# SQLAlchemy 1.4 has no types: annotated, its declarative base can be a base class for mypy
+Base: Any = declarative_base()
 
 
 class Region(Base):

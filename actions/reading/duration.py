@@ -77,12 +77,15 @@ def _is_date(words: list[str]) -> bool:
 
 
 def _days_since(phrase: str, today: date) -> float | None:
-    settings = {
-        "PREFER_DATES_FROM": "past",
-        "RELATIVE_BASE": datetime.combine(today, datetime.min.time()),
-        "REQUIRE_PARTS": [],
-    }
-    when = dateparser.parse(phrase, languages=["en"], settings=settings)
+    when = dateparser.parse(
+        phrase,
+        languages=["en"],
+        settings={
+            "PREFER_DATES_FROM": "past",
+            "RELATIVE_BASE": datetime.combine(today, datetime.min.time()),
+            "REQUIRE_PARTS": [],
+        },
+    )
     if when is None or when.date() > today:
         return None
     return float((today - when.date()).days)

@@ -49,6 +49,8 @@ def patient_sim(path: Path = PATIENT_SIM) -> ModuleType:
     if not path.exists():
         raise BenchError(f"no scripted patient at {path}: give --patient-sim an existing file")
     spec = importlib.util.spec_from_file_location("patient_sim", path)
+    if spec is None or spec.loader is None:
+        raise BenchError(f"the scripted patients in {path} are not a Python module")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -65,7 +67,7 @@ def decided(slots: dict) -> bool:
     """patient_sim's end of a conversation: a level, with trigger points when it has them."""
     level = slots.get("triage_level")
     return bool(level) and (
-        level in ("emergency", "urgent", "doctor") or slots.get("trigger_points")
+        level in ("emergency", "urgent", "doctor") or bool(slots.get("trigger_points"))
     )
 
 

@@ -31,7 +31,8 @@ def listening_pid(port: int) -> int | None:
         pids = {
             c.pid
             for c in psutil.net_connections(kind="tcp")
-            if c.status == psutil.CONN_LISTEN and c.laddr.port == port and c.pid
+            # laddr is () for a socket with no local port
+            if c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port and c.pid
         }
     except psutil.AccessDenied:
         return None
@@ -62,7 +63,9 @@ class PeakMemory:
     """The highest RSS of a process tree while the `with` block runs (None: not watched)."""
 
     def __init__(self, pid: int | None, every: float = 0.2):
-        self.pid, self.every, self.peak = pid, every, None
+        self.pid = pid
+        self.every = every
+        self.peak: int | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -77,9 +80,12 @@ class PeakMemory:
             self._thread.join()
 
     def _sample(self) -> None:
+        pid = self.pid
+        if not pid:  # not watched (__enter__ starts no thread then)
+            return
         while True:
             try:
-                self.peak = max(self.peak or 0, rss(self.pid))
+                self.peak = max(self.peak or 0, rss(pid))
             except psutil.NoSuchProcess:
                 return
             if self._stop.wait(self.every):

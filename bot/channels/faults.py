@@ -134,6 +134,8 @@ def protect(agent: Agent | None, timeout: float) -> None:
     """Guard the agent's action endpoint, once (a model loaded by `PUT /model` comes with a
     new agent, so this runs before every turn)."""
     for holder in (agent, getattr(agent, "processor", None)):
+        if holder is None:
+            continue
         endpoint = getattr(holder, "action_endpoint", None)
         if endpoint is not None and not isinstance(endpoint, GuardedEndpoint):
             holder.action_endpoint = GuardedEndpoint.around(endpoint, timeout)

@@ -172,7 +172,7 @@ def keyboard(buttons: list[dict[str, Any]]) -> dict[str, Any]:
 def _rows(buttons: list[dict[str, Any]], keys: list[dict[str, str]]) -> list[list[dict[str, str]]]:
     """A row per button `group` ("Arms"), else two buttons a row, short enough for phones."""
     if all(b.get("group") for b in buttons):
-        groups = {b["group"]: [] for b in buttons}
+        groups: dict[str, list[dict[str, str]]] = {b["group"]: [] for b in buttons}
         for button, key in zip(buttons, keys, strict=True):
             groups[button["group"]].append(key)
         return list(groups.values())
@@ -219,27 +219,29 @@ class TelegramInput(InputChannel):
 
         @blueprint.post("/webhook")
         async def webhook(request: Request) -> response.HTTPResponse:
-            if not self.settings:
+            settings, api = self.settings, self.api  # both set, or neither
+            if not settings or not api:
                 return response.json({"error": "Telegram is off: TELEGRAM_TOKEN is not set"}, 404)
             given = request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(given.encode(), self.settings.secret.encode()):
+            if not hmac.compare_digest(given.encode(), settings.secret.encode()):
                 return response.json({"error": "wrong or missing secret token"}, 403)
             update = request.json
             if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
                 return response.json({"error": "not a Telegram update"}, 400)
             if self._seen_before(update["update_id"]):
                 return response.json({"status": "already handled"})
-            await self._handle(update, gate, guard)
+            await self._handle(update, api, settings, gate, guard)
             return response.json({"status": "ok"})
 
         @blueprint.listener("after_server_start")
         async def register_webhook(app: Any, loop: Any) -> None:
-            if self.settings and self.settings.webhook_url:
+            settings, api = self.settings, self.api
+            if settings and api and settings.webhook_url:
                 try:
-                    await self.api.call(
+                    await api.call(
                         "setWebhook",
-                        url=self.settings.webhook_url,
-                        secret_token=self.settings.secret,
+                        url=settings.webhook_url,
+                        secret_token=settings.secret,
                         allowed_updates=["message", "edited_message", "callback_query"],
                     )
                     logger.info("Telegram webhook registered")
@@ -257,10 +259,17 @@ class TelegramInput(InputChannel):
             self.seen.popitem(last=False)
         return False
 
-    async def _handle(self, update: dict[str, Any], gate: limits.Gate, guard: Guard) -> None:
-        output = TelegramOutput(self.api)
+    async def _handle(
+        self,
+        update: dict[str, Any],
+        api: BotAPI,
+        settings: TelegramSettings,
+        gate: limits.Gate,
+        guard: Guard,
+    ) -> None:
+        output = TelegramOutput(api)
         if query := update.get("callback_query"):
-            await self._answer_callback(query)
+            await self._answer_callback(api, query)
             chat = (query.get("message") or {}).get("chat") or query.get("from") or {}
             text = query.get("data")
             person = query.get("from")
@@ -273,7 +282,7 @@ class TelegramInput(InputChannel):
             if text is None:
                 await self._say(output, message, "unsupported")
                 return
-            text = command_text(text, self.settings.bot_name)
+            text = command_text(text, settings.bot_name)
             person = message.get("from")
         else:
             return  # other update kinds (channel posts, member changes) are not for the bot
@@ -293,9 +302,9 @@ class TelegramInput(InputChannel):
             )
         )
 
-    async def _answer_callback(self, query: Mapping[str, Any]) -> None:
+    async def _answer_callback(self, api: BotAPI, query: Mapping[str, Any]) -> None:
         try:
-            await self.api.call("answerCallbackQuery", callback_query_id=query.get("id"))
+            await api.call("answerCallbackQuery", callback_query_id=query.get("id"))
         except BotAPIError as error:
             logger.warning("Callback query not answered (%s)", error)
 

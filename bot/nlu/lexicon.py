@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import spacy
 import yaml
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Span, Token
 
 from bot.nlu.context import Context
@@ -155,7 +156,8 @@ def build(lexicon_dir: Path, out_dir: Path) -> tuple[Path, int]:
     """Build and save the pipeline; returns its path and the number of patterns."""
     lexicon = read(lexicon_dir)
     nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
+    # add_pipe is typed to return any pipe; "entity_ruler" makes an EntityRuler
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"validate": True}))
     found = patterns(lexicon, nlp)
     ruler.add_patterns(found)
     nlp.add_pipe("sentencizer")  # the context's cues reach no further than their sentence
@@ -216,7 +218,7 @@ def entities(nlp: Language, text: str) -> list[dict[str, Any]]:
     numb but it's fine now") become `doubted_finding` entities instead.
     """
     doc = nlp.make_doc(lowercase_in_place(text.translate(TYPOGRAPHIC)))
-    meta = nlp.meta.get("knotbot", {})
+    meta: dict[str, Any] = nlp.meta.get("knotbot", {})
     speller = _speller(meta)
     for token in doc:
         if corrected := speller.correct(token.norm_):
@@ -226,8 +228,9 @@ def entities(nlp: Language, text: str) -> list[dict[str, Any]]:
     context = _context(nlp, meta)
     doc = context(doc, [span for span in doc.ents if span.label_ in IN_CONTEXT])
     cue_words = context.cue_tokens(doc)
-    sides = meta.get("sides", {})
-    finding_places = meta.get("finding_places", {})
+    sides: dict[str, str] = meta.get("sides", {})
+    # (entity, value) of a finding's place: a list once the pipeline is saved as JSON
+    finding_places: dict[str, Sequence[str]] = meta.get("finding_places", {})
     found = []
     for span in doc.ents:
         if span.label_ in PLACES and cue_words.issuperset(range(span.start, span.end)):
@@ -243,8 +246,9 @@ def entities(nlp: Language, text: str) -> list[dict[str, Any]]:
         if span.label_ in PLACES:
             found += [entity("side", sides[t.lower_], t) for t in span if t.lower_ in sides]
         if span.label_ == FINDING and span.ent_id_ in finding_places:
-            found.append(entity(*finding_places[span.ent_id_], span))
-        words = span
+            kind, value = finding_places[span.ent_id_]
+            found.append(entity(kind, value, span))
+        words: Span | Token = span
         if span.label_ == SIDE:
             # "left" of "left side", as people annotate it
             words = next((t for t in span if t.lower_ in sides), span)

@@ -115,6 +115,7 @@ class BodyMap:
         return f"{left:g} 0 {width:g} {self.height}"
 
     def _region(self, shape: Shape, marked: bool) -> str:
+        assert shape.code is not None, "a region has a code (only the outline has none)"
         name = self.labels[shape.code]
         if shape.side != "center":
             name = f"{name}, {shape.side} side"
