@@ -15,6 +15,7 @@ from actions.knowledge.seed import SEED, SeedError, check, load, read_regions
 from actions.settings import database_url
 from actions.triage.case import CAUSES
 from actions.triage.reply import usual_places
+from bot.assistant import build_lexicon, lexicon_pipeline
 from bot.nlu.lexicon import entities
 
 
@@ -98,8 +99,6 @@ def _safe_url(url: str) -> str:
 
 def _regions_in(words: str) -> list[str]:
     """The regions the words name, read by the same lexicon as the bot's."""
-    from bot.cli import build_lexicon, lexicon_pipeline  # the CLI imports this module
-
     nlp = lexicon_pipeline() or lexicon_pipeline(build_lexicon())
     found = entities(nlp, words)
     specific = [e["value"] for e in found if e["entity"] == "body_region"]

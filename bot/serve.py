@@ -3,7 +3,7 @@
     python -m bot.serve run --model models --endpoints bot/endpoints.yml ...
 
 is `rasa run --model models ...` with `rasa_patches.apply()` first: the way `knotbot run`
-(bot/cli.py's server_commands), the tests' servers, docker-compose and Kubernetes start the
+(bot/assistant.py's server_commands), the tests' servers, docker-compose and Kubernetes start the
 Rasa server. Sanic's workers (SANIC_WORKERS) are forked from this process, so they have
 the patches too. On another Rasa than the patches were written for it stops with the
 reason, before Rasa starts. Run it from the project's root, as `rasa` itself.

@@ -17,7 +17,7 @@ import requests
 from actions.knowledge.database import engine
 from actions.knowledge.seed import load
 from actions.settings import PROJECT_ROOT
-from bot import cli
+from bot import assistant
 from bot.channels.limits import REFUSAL_STATUSES
 from tests.databases import free_port, new_postgres_database, postgres_bindir, postgres_server
 from tests.telegram_api import FakeBotAPI
@@ -144,14 +144,14 @@ class Bot:
 
 @pytest.fixture(scope="session")
 def bot(kb_url, tmp_path_factory) -> Iterator[Bot]:
-    model = cli.model_path()
+    model = assistant.model_path()
     if not model.exists():
-        model = cli.train()
+        model = assistant.train()
     logs_dir = tmp_path_factory.mktemp("logs")
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     telegram = FakeBotAPI(TELEGRAM_TOKEN)
     env = {
-        **cli.server_environment(actions_port),
+        **assistant.server_environment(actions_port),
         "DATABASE_URL": kb_url,
         "TELEGRAM_TOKEN": TELEGRAM_TOKEN,
         "TELEGRAM_BOT_NAME": "knotbot_test_bot",
@@ -164,7 +164,9 @@ def bot(kb_url, tmp_path_factory) -> Iterator[Bot]:
     processes = []
     logs = []
     try:
-        for name, command in cli.server_commands(model, rasa_port, actions_port, web_port).items():
+        for name, command in assistant.server_commands(
+            model, rasa_port, actions_port, web_port
+        ).items():
             log = logs_dir / f"{name}.log"
             logs.append(log)
             processes.append(

@@ -19,7 +19,7 @@ from pathlib import Path
 from actions.knowledge.database import engine
 from actions.knowledge.seed import load
 from actions.settings import PROJECT_ROOT
-from bot import cli
+from bot.assistant import model_path, server_commands, server_environment, train
 from tests.conftest import wait_until_up
 from tests.databases import free_port
 
@@ -75,7 +75,7 @@ class Service:
 
 def stack_environment(actions_port: int, settings: dict[str, str]) -> dict[str, str]:
     """What `knotbot run` gives its servers, plus the test's settings (DATABASE_URL, ...)."""
-    env = {**cli.server_environment(actions_port), **settings}
+    env = {**server_environment(actions_port), **settings}
     for name in ("KNOTBOT_API_TOKEN", "REDIS_URL", "SANIC_WORKERS"):
         if name not in settings:
             env.pop(name, None)
@@ -84,14 +84,14 @@ def stack_environment(actions_port: int, settings: dict[str, str]) -> dict[str, 
 
 def action_server(name: str, settings: dict[str, str], logs: Path) -> Service:
     port = free_port()
-    command = cli.server_commands(cli.model_path(), free_port(), port, free_port())["actions"]
+    command = server_commands(model_path(), free_port(), port, free_port())["actions"]
     env = stack_environment(port, settings)
     return Service(name, command, env, port, "/health", logs / f"{name}.log")
 
 
 def rasa_replica(name: str, actions: Service, settings: dict[str, str], logs: Path) -> Service:
     port = free_port()
-    command = cli.server_commands(cli.model_path(), port, actions.port, free_port())["rasa"]
+    command = server_commands(model_path(), port, actions.port, free_port())["rasa"]
     env = stack_environment(actions.port, settings)
     return Service(name, command, env, port, "/", logs / f"{name}.log")
 
@@ -101,8 +101,8 @@ def assistant(root: Path, rasa_settings: dict[str, str]) -> Iterator[tuple[Servi
     """The Rasa server (with `rasa_settings`) and its action server, started, on the current
     model; the action server's knowledge base is an SQLite file in `root / "kb"`, so a test
     can take that folder away. Yields (rasa, actions); both are stopped afterwards."""
-    if not cli.model_path().exists():
-        cli.train()
+    if not model_path().exists():
+        train()
     (root / "kb").mkdir()
     kb_url = f"sqlite:///{root / 'kb' / 'knotbot.db'}"
     load(engine(kb_url))

@@ -4,7 +4,7 @@ scale-out test.
 Neither Docker nor a cluster is available here, so these are the checks that can run
 without them: the files parse, every variable they set is one something reads and
 deploy/README.md describes, every variable KnotBot reads is described there, and the
-services, ports and command lines match each other and `bot.cli.server_commands`.
+services, ports and command lines match each other and `bot.assistant.server_commands`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from actions.settings import PROJECT_ROOT
-from bot import cli
+from bot import assistant
 
 DEPLOY = PROJECT_ROOT / "deploy"
 # os.environ.get("X"), os.environ["X"], env.get("X"), os.getenv("X")
@@ -157,7 +157,7 @@ def test_compose_runs_the_scale_out_tests_topology():
 
 def test_the_rasa_server_runs_as_knotbot_run_starts_it(monkeypatch):
     monkeypatch.setenv("KNOTBOT_API_TOKEN", "a-token")
-    local = cli.server_commands(Path("model.tar.gz"))["rasa"]
+    local = assistant.server_commands(Path("model.tar.gz"))["rasa"]
     kubernetes = containers("Deployment")["rasa"]["command"]
     for command in (compose()["services"]["rasa-1"]["command"], kubernetes):
         # `rasa run` with KnotBot's patches of Rasa applied first (bot/serve.py)
@@ -167,7 +167,7 @@ def test_the_rasa_server_runs_as_knotbot_run_starts_it(monkeypatch):
         assert set(flags(local)) <= set(flags(command))
         assert option(command, "--interface") == "0.0.0.0"
         assert option(command, "--endpoints") == "bot/endpoints.yml"
-    actions = cli.server_commands(Path("model.tar.gz"))["actions"]
+    actions = assistant.server_commands(Path("model.tar.gz"))["actions"]
     for command in (
         compose()["services"]["actions-1"]["command"],
         containers()["actions"]["command"],

@@ -38,7 +38,7 @@ from actions.triage.case import CAUSES, SIDES, Case
 from actions.triage.interview import CAUSE, DURATION, INTENSITY, REGIONS, SCREENING_GROUP
 from actions.triage.reply import Interview, Message, known_codes, read_message
 from actions.triage.screening import questions
-from bot import cli
+from bot import assistant
 from bot.channels.telegram import command_text
 from bot.nlu.lexicon import entries, read
 from bot.web.app import _codes
@@ -243,9 +243,9 @@ def test_the_body_map_endpoint_answers_any_query_with_a_map_or_a_400(bot, region
 @pytest.fixture(scope="module")
 def parse() -> Callable[[str], dict]:
     """The trained model's NLU, as Rasa's processor runs it for each message."""
-    model = cli.model_path()
+    model = assistant.model_path()
     if not model.exists():
-        model = cli.train()
+        model = assistant.train()
     storage, metadata = LocalModelStorage.from_model_archive(Path(tempfile.mkdtemp()), model)
     schema = metadata.predict_schema.minimal_graph_schema([metadata.nlu_target])
     runner = DaskGraphRunner.create(schema, storage, ExecutionContext(schema, metadata.model_id))

@@ -32,7 +32,7 @@ from rasa.shared.core.slots import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.settings import PROJECT_ROOT
-from bot import cli, rasa_patches, serve
+from bot import assistant, rasa_patches, serve
 
 PATCH = {patch.name: patch for patch in rasa_patches.PATCHES}
 
@@ -280,7 +280,7 @@ def test_the_launcher_is_rasas_command_line():
 
 
 def test_knotbot_run_starts_the_rasa_server_through_the_launcher():
-    command = cli.server_commands(Path("models/model.tar.gz"))["rasa"]
+    command = assistant.server_commands(Path("models/model.tar.gz"))["rasa"]
     assert command[:4] == [sys.executable, "-m", "bot.serve", "run"]
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 import requests
 
 from actions.settings import PROJECT_ROOT
+from bot import assistant
 from bot.bench import client, load, report, scripts, servers
 from bot.bench.client import BenchError, Client
 from bot.bench.report import Measurement
@@ -26,10 +27,10 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:
-    from bot import cli  # here, not above: bot.cli imports this module
-
     bench = commands.add_parser("bench", help="latency, throughput and memory under load")
-    bench.add_argument("--url", default=f"http://127.0.0.1:{cli.RASA_PORT}", help="the Rasa server")
+    bench.add_argument(
+        "--url", default=f"http://127.0.0.1:{assistant.RASA_PORT}", help="the Rasa server"
+    )
     bench.add_argument("--token", help="the Rasa API token (default: KNOTBOT_API_TOKEN)")
     bench.add_argument("--concurrency", type=int, default=20, help="conversations at a time")
     bench.add_argument("--conversations", type=int, default=100, help="conversations in all")
@@ -103,9 +104,7 @@ def _local_pid(url: str) -> int | None:
 
 
 def _actions_pid(rasa_pid: int | None) -> int | None:
-    from bot import cli
-
-    port = (servers.actions_port(rasa_pid) if rasa_pid else None) or cli.ACTIONS_PORT
+    port = (servers.actions_port(rasa_pid) if rasa_pid else None) or assistant.ACTIONS_PORT
     return servers.listening_pid(port)
 
 
@@ -144,14 +143,12 @@ async def _load(url, token, recorded, conversations, concurrency, bot) -> load.R
 def _startup() -> tuple[dict[str, float], int | None]:
     """Seconds from spawning each of KnotBot's servers (as `knotbot run` does) to its answer,
     and the Rasa server's peak memory meanwhile (loading the model is its most)."""
-    from bot import cli
-
-    model = cli.model_path()
+    model = assistant.model_path()
     if not model.exists():
         raise BenchError("no trained model matches the current data: run `make train` first")
     rasa_port, actions_port = servers.free_port(), servers.free_port()
-    commands = cli.server_commands(model, rasa_port, actions_port)
-    env = cli.server_environment(actions_port)
+    commands = assistant.server_commands(model, rasa_port, actions_port)
+    env = assistant.server_environment(actions_port)
     ready_urls = {
         "action server": ("actions", f"http://127.0.0.1:{actions_port}/health"),
         "Rasa server": ("rasa", f"http://127.0.0.1:{rasa_port}/"),
@@ -173,9 +170,7 @@ def _startup() -> tuple[dict[str, float], int | None]:
 
 def _baseline(recorded, args) -> tuple[list[Measurement], float]:
     """The plain bot: trained, started (timed), then the same turns in the patients' words."""
-    from bot import cli
-
-    env = cli.server_environment()  # the same logging and warnings as KnotBot's servers
+    env = assistant.server_environment()  # the same logging and warnings as KnotBot's servers
     with tempfile.TemporaryDirectory(prefix="knotbot-plain-") as tmp:
         folder = Path(tmp) / "plain"
         _say(f"Training a plain `rasa init` bot in {folder} (about two minutes)")
