@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions.knowledge.seed import read_regions
+from actions.pain import read_regions
 from actions.tracker_state import interview_from, message_from
 from actions.triage.interview import questions_to_ask, screening_group
 from actions.triage.reply import body_areas, read_message, vague_regions

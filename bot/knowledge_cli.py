@@ -11,9 +11,9 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from actions.knowledge.database import engine
 from actions.knowledge.migrate import current_revision, downgrade, upgrade
 from actions.knowledge.rank import KnowledgeBase
-from actions.knowledge.seed import SEED, SeedError, check, load, read_regions
+from actions.knowledge.seed import SEED, SeedError, check, load
+from actions.pain import CAUSES, read_regions
 from actions.settings import database_url
-from actions.triage.case import CAUSES
 from actions.triage.reply import usual_places
 from bot.assistant import build_lexicon, lexicon_pipeline
 from bot.nlu.lexicon import entities

@@ -29,12 +29,12 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 
 from actions.intake.answers import MAX_TEXT, read_item_answer
 from actions.intake_form import intake_questions
-from actions.knowledge.seed import read_regions
+from actions.pain import CAUSES, SIDES, read_regions
 from actions.reading.answers import Answer, read_answer
 from actions.reading.duration import read_days
 from actions.reading.intensity import read_intensity
 from actions.settings import DATA_DIR, PROJECT_ROOT
-from actions.triage.case import CAUSES, SIDES, Case
+from actions.triage.case import Case
 from actions.triage.interview import CAUSE, DURATION, INTENSITY, REGIONS, SCREENING_GROUP
 from actions.triage.reply import Interview, Message, known_codes, read_message
 from actions.triage.screening import questions

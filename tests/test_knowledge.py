@@ -12,7 +12,8 @@ from actions.knowledge.database import engine
 from actions.knowledge.migrate import current_revision, downgrade, upgrade
 from actions.knowledge.rank import KnowledgeBase
 from actions.knowledge.schema import Muscle, Referral, Technique, TriggerPoint
-from actions.knowledge.seed import SEED, SeedError, load, read_regions
+from actions.knowledge.seed import SEED, SeedError, load
+from actions.pain import read_regions
 from tests.databases import new_postgres_database
 
 TABLES = {

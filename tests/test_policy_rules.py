@@ -26,8 +26,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from actions.pain import CAUSES
 from actions.settings import DATA_DIR
-from actions.triage.case import CAUSES, Case
+from actions.triage.case import Case
 from actions.triage.policy import LEVELS, policy
 
 POLICY_DATA = yaml.safe_load((DATA_DIR / "triage" / "policy.yml").read_text())

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +26,8 @@ from actions.knowledge.schema import (
     Technique,
     TriggerPoint,
 )
+from actions.pain import CAUSES, read_regions
 from actions.settings import DATA_DIR
-from actions.triage.case import CAUSES
 
 REQUIRED = ("code", "name", "location", "refers", "causes", "self_care", "source")
 ROLES = ("primary", "secondary")
@@ -36,12 +35,6 @@ ROLES = ("primary", "secondary")
 
 class SeedError(ValueError):
     """The seed data is not valid; the message names the file and the entry."""
-
-
-@cache
-def read_regions(path: Path = DATA_DIR / "regions.yml") -> Mapping[str, str]:
-    """The region codes and their labels (read once; do not change the mapping)."""
-    return {r["code"]: r["label"] for r in yaml.safe_load(path.read_text())["regions"]}
 
 
 def validate(entries: list[dict[str, Any]], regions: Mapping[str, str], path: Path) -> None:

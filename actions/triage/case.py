@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CAUSES = ("posture", "overuse", "injury", "dehydration", "other", "unknown")
-SIDES = ("left", "right", "both", "center")
-
 
 @dataclass(frozen=True)
 class Case:

@@ -18,14 +18,14 @@ from typing import Any
 
 import yaml
 
-from actions.knowledge.seed import read_regions
+from actions.pain import CAUSES, SIDES, read_regions
 from actions.reading.answers import Answer, read_answer
 from actions.reading.duration import read_days
 from actions.reading.intensity import read_intensity
 from actions.reading.questions import is_question
 from actions.reading.vocabulary import phrase_pattern, readings
 from actions.settings import DATA_DIR
-from actions.triage.case import CAUSES, SIDES, Case
+from actions.triage.case import Case
 from actions.triage.interview import (
     CAUSE,
     DURATION,

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from actions.knowledge.rank import MuscleCard, RankedMuscle
-from actions.knowledge.seed import read_regions
+from actions.pain import read_regions
 from actions.settings import DATA_DIR
 
 LEVELS_WITH_SELF_CARE = ("therapist", "self_care")

@@ -13,7 +13,7 @@ from sanic.request import Request
 
 from actions.intake.records import IntakeRecords
 from actions.knowledge.rank import KnowledgeBase
-from actions.knowledge.seed import read_regions
+from actions.pain import read_regions
 from actions.settings import PROJECT_ROOT, emergency_number
 from bot.web.bodymap import Spot, body_map
 from bot.web.clinic import clinic_api

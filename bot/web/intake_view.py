@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from actions.intake.questionnaire import Item, load_questionnaire
 from actions.intake.records import Intake
 from actions.knowledge.rank import KnowledgeBase
-from actions.knowledge.seed import read_regions
+from actions.pain import read_regions
 from actions.triage.policy import policy
 from actions.triage.result import levels
 
