@@ -21,8 +21,6 @@ from sanic import Sanic, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
-from bot.channels import limits
-
 PARSED_TEXT = re.compile(r"/model/parse|/conversations/.+/messages")
 
 
@@ -50,7 +48,7 @@ def too_long(request: Request, max_chars: int) -> response.HTTPResponse | None:
     )
 
 
-def limit_message_size(app: Sanic) -> None:
-    """Add the limit to the app's requests (the REST channel calls this once, at start)."""
-    max_chars = limits.gate().max_chars
+def limit_message_size(app: Sanic, max_chars: int) -> None:
+    """Add the limit to the app's requests (the REST channel calls this once, at start, with
+    the channels' limit: bot/channels/limits.py)."""
     app.register_middleware(lambda request: too_long(request, max_chars), "request")

@@ -116,6 +116,6 @@ class RestInput(rest.RestInput):
 
         @blueprint.listener("before_server_start")
         async def limit_the_http_api(app: Sanic, _loop: Any) -> None:
-            http_api.limit_message_size(app)
+            http_api.limit_message_size(app, limits.gate().max_chars)
 
         return blueprint
