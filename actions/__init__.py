@@ -1,5 +1,8 @@
 """KnotBot's action server: plain domain modules and the thin Rasa actions over them.
 
-`rasa run actions --actions actions` imports this package and its submodules. The
-packages `triage`, `reading` and `knowledge` never import rasa or rasa_sdk.
+`rasa run actions --actions actions` imports this package and its submodules. Only the
+adapters (`advice`, `intake_form`, `languages`, `session`, `triage_form`, and
+`tracker_state`, which reads a tracker for them) import rasa_sdk; the domain (`triage`,
+`reading`, `knowledge`, `intake`, `pain`, `settings`) never imports rasa or rasa_sdk, not
+even through another module (tests/test_imports.py).
 """
