@@ -316,22 +316,23 @@ def test_one_more_red_flag_never_makes_the_advice_less_urgent(case, finding):
     assert urgency(after) <= urgency(before), (case, finding, before, after)
 
 
+def assert_more_is_never_less_urgent(case, field, one, other):
+    less, more = sorted((one, other))
+    before = policy().decide(replace(case, **{field: less})).level
+    after = policy().decide(replace(case, **{field: more})).level
+    assert urgency(after) <= urgency(before), (case, field, less, more, before, after)
+
+
 @PROPERTY
 @given(cases(), amounts(10), amounts(10))
 def test_worse_pain_never_makes_the_advice_less_urgent(case, one, other):
-    milder, worse = sorted((one, other))
-    before = policy().decide(replace(case, intensity=milder)).level
-    after = policy().decide(replace(case, intensity=worse)).level
-    assert urgency(after) <= urgency(before), (case, milder, worse, before, after)
+    assert_more_is_never_less_urgent(case, "intensity", one, other)
 
 
 @PROPERTY
 @given(cases(), amounts(400), amounts(400))
 def test_longer_pain_never_makes_the_advice_less_urgent(case, one, other):
-    shorter, longer = sorted((one, other))
-    before = policy().decide(replace(case, days=shorter)).level
-    after = policy().decide(replace(case, days=longer)).level
-    assert urgency(after) <= urgency(before), (case, shorter, longer, before, after)
+    assert_more_is_never_less_urgent(case, "days", one, other)
 
 
 @PROPERTY
