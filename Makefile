@@ -59,9 +59,11 @@ chat: install
 train: install
 	$(BIN)/knotbot train
 
+# ruff, and the architecture's import contracts (pyproject.toml's [tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # mypy over bot/ and actions/, configured in pyproject.toml's [tool.mypy].
 typecheck: install
@@ -88,13 +90,14 @@ scaleout:
 test: install postgres chromium scaleout $(AUDIT_VENV)/.installed
 	$(BIN)/knotbot train
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python -m bot.audit
+	$(BIN)/python -m bot.devtools.audit
 	$(BIN)/pytest -ra
 
 # The locked dependencies against known vulnerabilities; triage in docs/security/pip-audit.md.
 audit: install $(AUDIT_VENV)/.installed
-	$(BIN)/python -m bot.audit
+	$(BIN)/python -m bot.devtools.audit
 
 $(AUDIT_VENV)/.installed: requirements-audit.txt
 	@echo "==> Creating $(AUDIT_VENV) with the pinned pip-audit"

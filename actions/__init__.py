@@ -2,7 +2,8 @@
 
 `rasa run actions --actions actions` imports this package and its submodules. Only the
 adapters (`advice`, `intake_form`, `languages`, `session`, `triage_form`, and
-`tracker_state`, which reads a tracker for them) import rasa_sdk; the domain (`triage`,
-`reading`, `knowledge`, `intake`, `pain`, `settings`) never imports rasa or rasa_sdk, not
-even through another module (tests/test_imports.py).
+`tracker_state`, which reads a tracker's latest message for them) import rasa_sdk; the
+domain (`triage`, `reading`, `knowledge`, `intake`, `settings`) never imports rasa or
+rasa_sdk, not even through another module, and only the action server imports an adapter
+(the import contracts in pyproject.toml, checked by `lint-imports`).
 """

@@ -12,10 +12,10 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.knowledge.rank import KnowledgeBase, MuscleCard, RankedMuscle
-from actions.tracker_state import case_from
+from actions.triage.places import usual_places
 from actions.triage.policy import policy
-from actions.triage.reply import usual_places
 from actions.triage.result import result_card
+from actions.triage.slots import case_from
 
 logger = logging.getLogger(__name__)
 

@@ -20,9 +20,10 @@ from actions.intake.questionnaire import Item, load_questionnaire
 from actions.intake.records import FLAGGED_LEVELS, IntakeError, IntakeRecords, valid_ref
 from actions.reading.answers import Answer, read_answer
 from actions.settings import clinic_time
-from actions.tracker_state import interview_from, message_from
+from actions.tracker_state import message_from
+from actions.triage.message import ASIDE_CONFIDENCE
 from actions.triage.policy import LEVELS, policy
-from actions.triage.reply import ASIDE_CONFIDENCE
+from actions.triage.slots import interview_from
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ class ActionStartIntake(Action):
         except SQLAlchemyError as error:
             # Not "unknown reference", which would start the plain triage for good: the
             # action fails, so the channels apologise and keep the conversation as it was
-            # (bot/channels/faults.py), and the link works again once the database is back.
+            # (bot/server/channels/faults.py), and the link works again once the database is back.
             raise RecordsUnavailable(type(error).__name__) from None
         if starts_at is None:
             if ref:

@@ -2,7 +2,7 @@
 the sentence (data/languages.yml), with the emergency number, and guesses nothing about
 what the message said.
 
-The NLU (bot/nlu/other_language.py) gives the message the intent `other_language` and
+The NLU (bot/server/nlu/other_language.py) gives the message the intent `other_language` and
 puts its language in the parse data's `language`; the number is the conversation's
 `emergency_number` slot, which the session start sets from the page's locale.
 """

@@ -38,7 +38,7 @@ def tracker_database_url(url: str | None = None) -> str:
 LOCALE_SOURCES = ("locale", "language_code")
 """Where a conversation's first message says where the person is, most trusted first: the
 page's or client's `locale` (the widget's data-locale, REST or socket.io metadata), then the
-Telegram user's `language_code` (bot/channels/telegram.py), which names a country only
+Telegram user's `language_code` (bot/server/channels/telegram.py), which names a country only
 sometimes ("en-GB", "pt-br"; often just "en")."""
 LOCALE_TAG = re.compile(r"[A-Za-z0-9]{1,8}(?:[-_][A-Za-z0-9]{1,8}){0,15}")
 """A BCP 47 (or POSIX, `en_GB`) tag; anything else names no country."""

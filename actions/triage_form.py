@@ -11,11 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions.pain import read_regions
-from actions.tracker_state import interview_from, message_from
+from actions.knowledge.pain import read_regions
+from actions.tracker_state import message_from
 from actions.triage.interview import questions_to_ask, screening_group
-from actions.triage.reply import body_areas, read_message, vague_regions
+from actions.triage.places import body_areas, vague_regions
+from actions.triage.reply import read_message
 from actions.triage.screening import Question, question_for_slot
+from actions.triage.slots import interview_from
 
 REJECTED = ActionExecutionRejected("")["event"]
 

@@ -1,1 +1,3 @@
-"""The KnotBot Rasa assistant: its command line, NLU components and, later, channels."""
+"""The KnotBot Rasa assistant: the Rasa server's extensions (`server`), the clinic's web app
+(`web`), the `knotbot` command line (`cli`) and the development tools (`devtools`).
+The Rasa project itself (config, domain, endpoints, credentials) is the YAML beside them."""

@@ -17,8 +17,8 @@ import requests
 from actions.knowledge.database import engine
 from actions.knowledge.seed import load
 from actions.settings import PROJECT_ROOT
-from bot import assistant
-from bot.channels.limits import REFUSAL_STATUSES
+from bot.server import launch
+from bot.server.channels.limits import REFUSAL_STATUSES
 from tests.databases import free_port, new_postgres_database, postgres_bindir, postgres_server
 from tests.telegram_api import FakeBotAPI
 
@@ -45,10 +45,10 @@ CLINIC_TOKEN = "clinic-staff-token-for-tests"
 
 @pytest.fixture(autouse=True)
 def rasa_left_as_it_was() -> Iterator[None]:
-    """No test leaves KnotBot's patches on Rasa for the next (only bot/rasa_patches.py
+    """No test leaves KnotBot's patches on Rasa for the next (only bot/server/rasa_patches.py
     applies them, so a test that never imported it cannot have)."""
     yield
-    rasa_patches = sys.modules.get("bot.rasa_patches")
+    rasa_patches = sys.modules.get("bot.server.rasa_patches")
     if rasa_patches and (left := rasa_patches.applied()):
         rasa_patches.undo()
         pytest.fail(f"the test left Rasa patched ({', '.join(left)}): undo what it applied")
@@ -56,9 +56,9 @@ def rasa_left_as_it_was() -> Iterator[None]:
 
 @pytest.fixture
 def rasa_patched() -> Iterator[None]:
-    """Rasa as the Rasa server runs it, with KnotBot's patches (bot/rasa_patches.py),
+    """Rasa as the Rasa server runs it, with KnotBot's patches (bot/server/rasa_patches.py),
     for the test; afterwards as it was before."""
-    from bot import rasa_patches
+    from bot.server import rasa_patches
 
     before = rasa_patches.applied()
     rasa_patches.apply()
@@ -160,14 +160,14 @@ class Bot:
 
 @pytest.fixture(scope="session")
 def bot(kb_url, tmp_path_factory) -> Iterator[Bot]:
-    model = assistant.model_path()
+    model = launch.model_path()
     if not model.exists():
-        model = assistant.train()
+        model = launch.train()
     logs_dir = tmp_path_factory.mktemp("logs")
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     telegram = FakeBotAPI(TELEGRAM_TOKEN)
     env = {
-        **assistant.server_environment(actions_port),
+        **launch.server_environment(actions_port),
         "DATABASE_URL": kb_url,
         "TELEGRAM_TOKEN": TELEGRAM_TOKEN,
         "TELEGRAM_BOT_NAME": "knotbot_test_bot",
@@ -180,7 +180,7 @@ def bot(kb_url, tmp_path_factory) -> Iterator[Bot]:
     processes = []
     logs = []
     try:
-        for name, command in assistant.server_commands(
+        for name, command in launch.server_commands(
             model, rasa_port, actions_port, web_port
         ).items():
             log = logs_dir / f"{name}.log"

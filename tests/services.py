@@ -19,7 +19,7 @@ from pathlib import Path
 from actions.knowledge.database import engine
 from actions.knowledge.seed import load
 from actions.settings import PROJECT_ROOT
-from bot.assistant import model_path, server_commands, server_environment, train
+from bot.server.launch import model_path, server_commands, server_environment, train
 from tests.conftest import wait_until_up
 from tests.databases import free_port
 

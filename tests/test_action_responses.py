@@ -1,6 +1,6 @@
 """Rasa still refuses a malformed action server response, and accepts exactly what it
 accepted before, with the validator built once (`one_response_validator` in
-bot/rasa_patches.py)."""
+bot/server/rasa_patches.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import rasa_patches
+from bot.server import rasa_patches
 from tests.databases import free_port
 
 MALFORMED = {

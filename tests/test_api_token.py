@@ -8,7 +8,7 @@ import requests
 
 from actions.knowledge.database import engine
 from actions.knowledge.seed import load
-from bot import assistant
+from bot.server import launch
 from tests.databases import free_port
 from tests.services import Service, action_server, rasa_replica
 
@@ -29,8 +29,8 @@ def guarded(tmp_path_factory):
         rasa = rasa_replica("rasa", actions, settings, logs)
     assert "--auth-token" in rasa.command
     port = free_port()
-    model = assistant.model_path()
-    command = assistant.server_commands(model, rasa.port, actions.port, port)["web"]
+    model = launch.model_path()
+    command = launch.server_commands(model, rasa.port, actions.port, port)["web"]
     env = {**rasa.env}
     env.pop("KNOTBOT_CLINIC_TOKEN", None)
     web = Service("web", command, env, port, "/health", logs / "web.log")

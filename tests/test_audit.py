@@ -1,4 +1,4 @@
-"""The dependency audit's triage (`bot/audit.py`): what counts as triaged, what fails.
+"""The dependency audit's triage (`bot/devtools/audit.py`): what counts as triaged, what fails.
 
 pip-audit itself runs in `make test` (and `make audit`); these tests need no network.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from actions.settings import PROJECT_ROOT
-from bot import audit
+from bot.devtools import audit
 
 REPORT = {
     "dependencies": [

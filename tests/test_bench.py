@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from actions.settings import PROJECT_ROOT
-from bot.bench import report, scripts, servers
-from bot.bench.client import BenchError
-from bot.bench.command import _check_rasa
-from bot.bench.load import Run
+from bot.devtools.bench import report, scripts, servers
+from bot.devtools.bench.client import BenchError
+from bot.devtools.bench.command import _check_rasa
+from bot.devtools.bench.load import Run
 from tests.databases import free_port
 
 KNOTBOT = str(Path(sys.executable).parent / "knotbot")

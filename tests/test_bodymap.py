@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
-from actions.pain import read_regions
+from actions.knowledge.pain import read_regions
 from actions.settings import DATA_DIR
 from bot.web.bodymap import Spot, body_map
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot import assistant, cli
+from bot.cli.knotbot import _is_loopback
+from bot.server import launch
 from tests.databases import free_port
 
 KNOTBOT = str(Path(sys.executable).parent / "knotbot")
@@ -25,18 +26,18 @@ def test_the_model_name_follows_config_and_data(tmp_path, monkeypatch):
     vocabulary.mkdir()
     config.write_text("language: en\n")
     (vocabulary / "regions.yml").write_text("regions: {}\n")
-    monkeypatch.setattr(assistant, "PROJECT_ROOT", tmp_path)
-    monkeypatch.setattr(assistant, "TRAINING_INPUTS", [config, vocabulary])
-    first = assistant.training_fingerprint()
-    assert assistant.training_fingerprint() == first
+    monkeypatch.setattr(launch, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr(launch, "TRAINING_INPUTS", [config, vocabulary])
+    first = launch.training_fingerprint()
+    assert launch.training_fingerprint() == first
     (vocabulary / "regions.yml").write_text("regions: {calf: {terms: [calf]}}\n")
-    assert assistant.training_fingerprint() != first
+    assert launch.training_fingerprint() != first
 
 
 def test_train_skips_when_a_model_matches(capsys):
-    if not assistant.model_path().exists():
+    if not launch.model_path().exists():
         pytest.skip("no trained model: run `knotbot train` (make test does)")
-    assert assistant.train() == assistant.model_path()
+    assert launch.train() == launch.model_path()
     assert "no training needed" in capsys.readouterr().out
 
 
@@ -55,11 +56,11 @@ def test_the_terminal_chat_talks_to_the_running_bot(bot):
 
 def test_the_servers_listen_on_loopback_without_a_token(monkeypatch):
     monkeypatch.delenv("KNOTBOT_API_TOKEN", raising=False)
-    commands = assistant.server_commands(Path("model.tar.gz"))
+    commands = launch.server_commands(Path("model.tar.gz"))
     rasa = commands["rasa"]
     assert rasa[rasa.index("--interface") + 1] == "127.0.0.1"
     assert "--auth-token" not in rasa
-    assert assistant.server_environment()["SANIC_HOST"] == "127.0.0.1"
+    assert launch.server_environment()["SANIC_HOST"] == "127.0.0.1"
 
 
 def test_the_web_app_refuses_to_listen_wider_without_the_clinic_token():
@@ -86,7 +87,7 @@ def test_the_web_app_refuses_to_listen_wider_without_the_clinic_token():
     ],
 )
 def test_only_loopback_hosts_count_as_local(host, loopback):
-    assert cli._is_loopback(host) is loopback
+    assert _is_loopback(host) is loopback
 
 
 def knotbot(*args: str) -> subprocess.CompletedProcess:
@@ -144,7 +145,7 @@ def test_kb_on_an_empty_database_says_to_load_it(tmp_path):
 
 @pytest.mark.e2e
 def test_knotbot_run_starts_everything_and_ctrl_c_stops_it(kb_url):
-    if not assistant.model_path().exists():
+    if not launch.model_path().exists():
         pytest.skip("no trained model: run `knotbot train` (make test does)")
     rasa_port, actions_port = free_port(), free_port()
     env = {

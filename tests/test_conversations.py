@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from actions.settings import PROJECT_ROOT
-from bot.bench.scripts import PATIENT_SIM
+from bot.devtools.bench.scripts import PATIENT_SIM
 from tests.conftest import texts
 
 pytestmark = pytest.mark.e2e

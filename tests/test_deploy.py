@@ -4,7 +4,7 @@ scale-out test.
 Neither Docker nor a cluster is available here, so these are the checks that can run
 without them: the files parse, every variable they set is one something reads and
 deploy/README.md describes, every variable KnotBot reads is described there, and the
-services, ports and command lines match each other and `bot.assistant.server_commands`.
+services, ports and command lines match each other and `bot.server.launch.server_commands`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from actions.settings import PROJECT_ROOT
-from bot import assistant
+from bot.server import launch
 
 DEPLOY = PROJECT_ROOT / "deploy"
 # os.environ.get("X"), os.environ["X"], env.get("X"), os.getenv("X")
@@ -157,17 +157,17 @@ def test_compose_runs_the_scale_out_tests_topology():
 
 def test_the_rasa_server_runs_as_knotbot_run_starts_it(monkeypatch):
     monkeypatch.setenv("KNOTBOT_API_TOKEN", "a-token")
-    local = assistant.server_commands(Path("model.tar.gz"))["rasa"]
+    local = launch.server_commands(Path("model.tar.gz"))["rasa"]
     kubernetes = containers("Deployment")["rasa"]["command"]
     for command in (compose()["services"]["rasa-1"]["command"], kubernetes):
-        # `rasa run` with KnotBot's patches of Rasa applied first (bot/serve.py)
+        # `rasa run` with KnotBot's patches of Rasa applied first (bot/server/serve.py)
         words = shlex.split(command[2]) if command[:2] == ["sh", "-c"] else command
         words = words[1:] if words[0] == "exec" else words
-        assert words[:4] == ["python", *local[1:4]] == ["python", "-m", "bot.serve", "run"]
+        assert words[:4] == ["python", *local[1:4]] == ["python", "-m", "bot.server.serve", "run"]
         assert set(flags(local)) <= set(flags(command))
         assert option(command, "--interface") == "0.0.0.0"
         assert option(command, "--endpoints") == "bot/endpoints.yml"
-    actions = assistant.server_commands(Path("model.tar.gz"))["actions"]
+    actions = launch.server_commands(Path("model.tar.gz"))["actions"]
     for command in (
         compose()["services"]["actions-1"]["command"],
         containers()["actions"]["command"],

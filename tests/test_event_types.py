@@ -1,6 +1,6 @@
 """Rasa finds the same class for every event name, and a tracker reads back the same,
 with the event classes looked up in one table (`event_type_table` in
-bot/rasa_patches.py)."""
+bot/server/rasa_patches.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.utils.common import all_subclasses
 
-from bot import rasa_patches
+from bot.server import rasa_patches
 
 EVENT_NAMES = sorted({event_class.type_name for event_class in all_subclasses(Event)})
 

@@ -1,6 +1,6 @@
 """The action server down, slow or failing, and the database down: the person is answered,
 the tracker is kept as it was, and the conversation goes on once the fault is over
-(bot/channels/faults.py). First the pieces in-process, then the real servers."""
+(bot/server/channels/faults.py). First the pieces in-process, then the real servers."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ from actions.intake_form import (
     ValidateIntakeForm,
 )
 from actions.knowledge.database import engine
-from bot.channels.faults import Guard, GuardedEndpoint, action_timeout, protect
-from bot.channels.limits import settings
+from bot.server.channels.faults import Guard, GuardedEndpoint, action_timeout, protect
+from bot.server.channels.limits import settings
 from tests.conftest import texts
 from tests.databases import free_port, new_postgres_database, refusing_connections
 from tests.services import Service, assistant

@@ -29,18 +29,21 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 
 from actions.intake.answers import MAX_TEXT, read_item_answer
 from actions.intake_form import intake_questions
-from actions.pain import CAUSES, SIDES, read_regions
+from actions.knowledge.pain import CAUSES, SIDES, read_regions
 from actions.reading.answers import Answer, read_answer
 from actions.reading.duration import read_days
 from actions.reading.intensity import read_intensity
 from actions.settings import DATA_DIR, PROJECT_ROOT
 from actions.triage.case import Case
 from actions.triage.interview import CAUSE, DURATION, INTENSITY, REGIONS, SCREENING_GROUP
-from actions.triage.reply import Interview, Message, known_codes, read_message
+from actions.triage.message import Message
+from actions.triage.places import known_codes
+from actions.triage.reply import read_message
 from actions.triage.screening import questions
-from bot import assistant
-from bot.channels.telegram import command_text
-from bot.nlu.lexicon import entries, read
+from actions.triage.slots import Interview
+from bot.server import launch
+from bot.server.channels.telegram import command_text
+from bot.server.nlu.lexicon import entries, read
 from bot.web.app import _codes
 from bot.web.bodymap import Spot, body_map
 
@@ -75,7 +78,7 @@ TRICKY = [
     "1 " * 1000,  # dateparser recursed once per word and failed past about 900
 ]
 TEXT = st.one_of(
-    st.text(max_size=300),  # any unicode but lone surrogates (bot/channels/limits.readable)
+    st.text(max_size=300),  # any unicode but lone surrogates (bot/server/channels/limits.readable)
     st.text(st.characters(max_codepoint=0x7F), max_size=300),  # ASCII, controls and all
     st.lists(st.sampled_from(WORDS) | st.text(max_size=4), max_size=15).map(" ".join),
     st.sampled_from(TRICKY),
@@ -243,9 +246,9 @@ def test_the_body_map_endpoint_answers_any_query_with_a_map_or_a_400(bot, region
 @pytest.fixture(scope="module")
 def parse() -> Callable[[str], dict]:
     """The trained model's NLU, as Rasa's processor runs it for each message."""
-    model = assistant.model_path()
+    model = launch.model_path()
     if not model.exists():
-        model = assistant.train()
+        model = launch.train()
     storage, metadata = LocalModelStorage.from_model_archive(Path(tempfile.mkdtemp()), model)
     schema = metadata.predict_schema.minimal_graph_schema([metadata.nlu_target])
     runner = DaskGraphRunner.create(schema, storage, ExecutionContext(schema, metadata.model_id))

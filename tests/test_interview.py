@@ -8,7 +8,7 @@ from actions.triage.case import Case
 from actions.triage.interview import questions_to_ask, screening_group
 from actions.triage.screening import open_questions, questions
 from actions.triage_form import screening_items
-from bot.bench import patient_sim as sim
+from bot.devtools.bench import patient_sim as sim
 
 
 def test_a_new_interview_asks_where_first():
@@ -164,9 +164,9 @@ SIM_TOPICS = {
 
 
 def test_every_group_question_reads_as_asking_about_each_of_its_items():
-    """The scripted patient (bot/bench/patient_sim.py) reads questions the way a person skims
-    them: a group must not read as a question about time, place or cause, and each of its
-    lines must name its own topic."""
+    """The scripted patient (bot/devtools/bench/patient_sim.py) reads questions the way a
+    person skims them: a group must not read as a question about time, place or cause, and
+    each of its lines must name its own topic."""
     domain = yaml.safe_load((PROJECT_ROOT / "bot" / "domain" / "screening.yml").read_text())
     responses = domain["responses"]
     intro = responses["utter_ask_screening"][0]["text"]

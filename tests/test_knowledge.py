@@ -10,10 +10,10 @@ from sqlalchemy import func, inspect, select
 
 from actions.knowledge.database import engine
 from actions.knowledge.migrate import current_revision, downgrade, upgrade
+from actions.knowledge.pain import read_regions
 from actions.knowledge.rank import KnowledgeBase
 from actions.knowledge.schema import Muscle, Referral, Technique, TriggerPoint
 from actions.knowledge.seed import SEED, SeedError, load
-from actions.pain import read_regions
 from tests.databases import new_postgres_database
 
 TABLES = {

@@ -6,7 +6,7 @@ import pytest
 import spacy
 
 from actions.settings import DATA_DIR
-from bot.nlu import lexicon
+from bot.server.nlu import lexicon
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +200,7 @@ def test_english_words_are_never_corrected_into_places(nlp, text):
 
 
 def test_a_word_two_vocabulary_words_are_equally_close_to_is_left_alone():
-    from bot.nlu.spelling import Speller
+    from bot.server.nlu.spelling import Speller
 
     speller = Speller(["calf", "half", "shoulder", "knee", "knees"])
     assert speller.correct("shouldr") == "shoulder"

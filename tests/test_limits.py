@@ -1,5 +1,5 @@
-"""The message limits (bot/channels/limits.py) and the REST channel's answers to what is not
-a message (bot/channels/rest.py): the policy in-process, then every channel of the running
+"""The message limits (bot/server/channels/limits.py) and the REST channel's answers to what is not
+a message (bot/server/channels/rest.py): the policy in-process, then every channel of the running
 assistant."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 import requests
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot.channels.faults import Guard
-from bot.channels.limits import Gate, RateLimiter, Refusal, readable, settings
+from bot.server.channels.faults import Guard
+from bot.server.channels.limits import Gate, RateLimiter, Refusal, readable, settings
 from tests.test_socketio import Socket
 from tests.test_telegram import Chat
 

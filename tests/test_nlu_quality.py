@@ -8,7 +8,8 @@ import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
 from actions.settings import DATA_DIR
-from bot import assistant, nlu_report
+from bot.devtools import nlu_report
+from bot.server import launch
 
 
 def normalised(text: str) -> str:
@@ -26,7 +27,7 @@ def test_the_test_set_is_large_and_shares_no_example_with_the_training_data():
 
 
 def test_the_model_meets_the_targets_and_the_baseline(tmp_path):
-    model = assistant.model_path()
+    model = launch.model_path()
     if not model.exists():
         pytest.skip("no trained model: run `knotbot train` (make test does)")
     numbers = nlu_report.evaluate(model, tmp_path)

@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.languages import ActionExplainEnglishOnly, english_only, sentences
 from actions.settings import DATA_DIR, PROJECT_ROOT
-from bot.nlu.other_language import (
+from bot.server.nlu.other_language import (
     COMMON_WORDS,
     COURTESIES,
     ENGLISH_WORDS,

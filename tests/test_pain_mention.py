@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.pain_mention import PainMentionClassifier
+from bot.server.nlu.pain_mention import PainMentionClassifier
 
 
 def classified(text: str, intent: str, confidence: float, *entities: str) -> str:

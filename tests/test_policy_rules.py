@@ -26,7 +26,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actions.pain import CAUSES
+from actions.knowledge.pain import CAUSES
 from actions.settings import DATA_DIR
 from actions.triage.case import Case
 from actions.triage.policy import LEVELS, policy

@@ -22,7 +22,7 @@ from actions.intake.questionnaire import (
     load_questionnaire,
     questionnaire_response,
 )
-from actions.pain import read_regions
+from actions.knowledge.pain import read_regions
 from actions.settings import PROJECT_ROOT
 
 CONTRACT_SLOTS = (

@@ -1,7 +1,7 @@
-"""KnotBot's patches of Rasa (bot/rasa_patches.py): each removes a slow path that Rasa
+"""KnotBot's patches of Rasa (bot/server/rasa_patches.py): each removes a slow path that Rasa
 3.6.21 still has (shown with the patch undone), they apply only to the Rasa they were
 written for, only when asked, and come off again; the Rasa server starts with them
-(bot/serve.py). That each gives Rasa's own answers is in test_action_responses.py,
+(bot/server/serve.py). That each gives Rasa's own answers is in test_action_responses.py,
 test_event_types.py and test_slot_copies.py."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from rasa.shared.core.slots import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.settings import PROJECT_ROOT
-from bot import assistant, rasa_patches, serve
+from bot.server import launch, rasa_patches, serve
 
 PATCH = {patch.name: patch for patch in rasa_patches.PATCHES}
 
@@ -170,7 +170,7 @@ def test_apply_refuses_a_rasa_the_patches_were_not_written_for(monkeypatch):
     with pytest.raises(rasa_patches.RasaPatchError) as refused:
         rasa_patches.apply()
     assert str(refused.value).startswith(
-        "the patches in bot/rasa_patches.py were written for rasa 3.6.21; installed is "
+        "the patches in bot/server/rasa_patches.py were written for rasa 3.6.21; installed is "
         "3.6.22: re-check each against the new source before changing WRITTEN_FOR"
     )
     assert "rasa.shared.core.slots.Slot.__copy__" in str(refused.value)
@@ -215,10 +215,10 @@ def test_nothing_patches_rasa_on_import_or_when_a_channel_is_made():
     """Importing every module of the Rasa server's and making each channel's guard (what
     patched Rasa before) leaves Rasa as it is."""
     program = (
-        "import bot.rasa_patches, bot.stores, bot.http_api\n"
-        "from bot.channels import faults, rest, socketio, telegram\n"
+        "import bot.server.rasa_patches, bot.server.stores, bot.server.http_api\n"
+        "from bot.server.channels import faults, rest, socketio, telegram\n"
         "faults.Guard(lambda message: None)\n"
-        "print(bot.rasa_patches.applied())\n"
+        "print(bot.server.rasa_patches.applied())\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", program],
@@ -235,7 +235,7 @@ def test_nothing_patches_rasa_on_import_or_when_a_channel_is_made():
 # -- the Rasa server starts with them --------------------------------------------------------
 
 PATCHED_LINE = (
-    "knotbot: Rasa 3.6.21 with KnotBot's patches (bot/rasa_patches.py): "
+    "knotbot: Rasa 3.6.21 with KnotBot's patches (bot/server/rasa_patches.py): "
     "one_response_validator, event_type_table, direct_slot_copies"
 )
 
@@ -248,7 +248,7 @@ def test_the_launcher_applies_the_patches_then_hands_over_to_rasa(rasa_patched, 
         seen["argv"] = list(sys.argv)
         seen["applied"] = rasa_patches.applied()
 
-    monkeypatch.setattr(sys, "argv", ["bot/serve.py"])
+    monkeypatch.setattr(sys, "argv", ["bot/server/serve.py"])
     monkeypatch.setattr(rasa.__main__, "main", rasa_main)
     serve.main(["run", "--model", "models", "--port", "5999"])
     assert seen == {
@@ -268,7 +268,7 @@ def test_the_launcher_does_not_start_rasa_it_was_not_written_for(monkeypatch):
 
 def test_the_launcher_is_rasas_command_line():
     done = subprocess.run(
-        [sys.executable, "-m", "bot.serve", "--version"],
+        [sys.executable, "-m", "bot.server.serve", "--version"],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -280,8 +280,8 @@ def test_the_launcher_is_rasas_command_line():
 
 
 def test_knotbot_run_starts_the_rasa_server_through_the_launcher():
-    command = assistant.server_commands(Path("models/model.tar.gz"))["rasa"]
-    assert command[:4] == [sys.executable, "-m", "bot.serve", "run"]
+    command = launch.server_commands(Path("models/model.tar.gz"))["rasa"]
+    assert command[:4] == [sys.executable, "-m", "bot.server.serve", "run"]
 
 
 @pytest.mark.e2e

@@ -12,7 +12,7 @@ import yaml
 
 from actions.settings import PROJECT_ROOT
 from actions.triage.policy import LEVELS
-from bot import assistant
+from bot.server import launch
 
 RASA = str(Path(sys.executable).parent / "rasa")
 
@@ -66,7 +66,7 @@ def test_rasa_data_validate_passes_with_no_warning_the_project_can_fix():
 
 
 def test_the_test_stories_pass(tmp_path, kb_url):
-    model = assistant.model_path()
+    model = launch.model_path()
     if not model.exists():
         pytest.skip("no trained model: run `knotbot train` (make test does)")
     result = rasa(

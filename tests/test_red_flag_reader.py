@@ -10,8 +10,8 @@ from rapidfuzz import fuzz, process
 
 from actions.settings import DATA_DIR, PROJECT_ROOT
 from actions.triage.screening import questions
-from bot.nlu.red_flag_model import Examples, ExamplesError, RedFlagModel
-from bot.nlu.red_flag_reader import RedFlagReader, places
+from bot.server.nlu.red_flag_model import Examples, ExamplesError, RedFlagModel
+from bot.server.nlu.red_flag_reader import RedFlagReader, places
 
 EXAMPLES = DATA_DIR / "red_flags" / "reader.yml"
 TEST_SET = PROJECT_ROOT / "tests" / "data" / "red_flags.yml"

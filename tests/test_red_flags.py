@@ -1,7 +1,7 @@
 """Red flags in people's own words, and look-alikes, through the running assistant.
 
 Every item of tests/data/red_flags.yml is a whole conversation over REST with a scripted
-patient (bot/red_flag_eval.py), in the locale of a country of data/emergency_numbers.yml
+patient (bot/devtools/red_flag_eval.py), in the locale of a country of data/emergency_numbers.yml
 in turn. What the issue forbids fails here; the numbers go to tests/artifacts/red-flags.md
 (docs/red-flags.md is the same report, kept by `knotbot red-flags`).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from actions.settings import PROJECT_ROOT
-from bot import red_flag_eval
+from bot.devtools import red_flag_eval
 
 pytestmark = pytest.mark.e2e
 

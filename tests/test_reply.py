@@ -9,8 +9,10 @@ import pytest
 
 from actions.triage.case import Case
 from actions.triage.interview import questions_to_ask, screening_group
+from actions.triage.message import Message
 from actions.triage.policy import policy
-from actions.triage.reply import Interview, Message, read_message
+from actions.triage.reply import read_message
+from actions.triage.slots import Interview
 
 TODAY = date(2026, 11, 24)
 
@@ -301,7 +303,7 @@ def test_a_question_or_request_instead_of_an_answer_leaves_the_form_to_the_rules
 def test_a_message_in_another_language_is_not_read_at_all():
     # "no puedo respirar" is no "no"; and its entities are the lexicon's corrections of
     # foreign words ("Luft" read as "left"): a message with English ones is not taken for
-    # another language (bot/nlu/other_language.py)
+    # another language (bot/server/nlu/other_language.py)
     for requested in ("pain_cause", "pain_duration_days", "screen_fever", "screening", None):
         msg = message(
             "no puedo respirar, desde hace 3 días", ("side", "left"), intent="other_language"

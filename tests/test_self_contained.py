@@ -28,7 +28,7 @@ COPIES = {
     "docs/triage-policy.md": ("spec/triage-policy.md", 0),
     "data/regions.yml": ("spec/regions.yml", 0),
     "tests/data/vignettes_examples.yml": ("examples/vignettes.yml", 0),
-    "bot/bench/patient_sim.py": ("tools/patient_sim.py", 1),
+    "bot/devtools/bench/patient_sim.py": ("tools/patient_sim.py", 1),
 }
 
 
@@ -48,7 +48,9 @@ def test_no_tracked_file_names_the_shared_folder_beside_the_repo():
         for number, line in enumerate(path.read_bytes().splitlines(), 1):
             if any(name in line for name in NAMES_OF_IT):
                 found.append(f"{path.relative_to(PROJECT_ROOT)}:{number}")
-    assert found == [], "point these at the repo's own copies (docs/, tests/data/, bot/bench/)"
+    assert found == [], (
+        "point these at the repo's own copies (docs/, tests/data/, bot/devtools/bench/)"
+    )
 
 
 @pytest.mark.parametrize("copy", COPIES)

@@ -1,4 +1,4 @@
-"""Rasa's slots copied directly (`direct_slot_copies` in bot/rasa_patches.py) are what
+"""Rasa's slots copied directly (`direct_slot_copies` in bot/server/rasa_patches.py) are what
 `copy.copy` made of them, and the policies read the same states from a conversation."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUtt
 from rasa.shared.core.slots import CategoricalSlot, Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import rasa_patches
-from bot.rasa_patches import copy_slot
+from bot.server import rasa_patches
+from bot.server.rasa_patches import copy_slot
 
 DOMAIN = Domain.load("bot/domain")
 

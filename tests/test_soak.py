@@ -8,7 +8,7 @@ KNOTBOT_SOAK_MESSAGES sets how many: 1,000 by default, about 4 minutes here; the
 but for the rate limit, out of the way (tests/test_limits.py proves it).
 
 Two kinds of well-formed reply are counted and printed, not failed:
-- The apology of bot/channels/faults.py: 50 senders at full speed are more than two cores
+- The apology of bot/server/channels/faults.py: 50 senders at full speed are more than two cores
   of Rasa serve, so some action replies wait longer than the 5 s timeout for its event
   loop (the action server itself answers in 5 to 20 ms). Most of that loop's time goes to
   Rasa validating every action reply against its JSON schema (docs/robustness.md).
@@ -33,7 +33,7 @@ import requests
 import yaml
 
 from actions.settings import PROJECT_ROOT
-from bot.channels.limits import settings
+from bot.server.channels.limits import settings
 from tests.services import Service, assistant
 
 pytestmark = pytest.mark.e2e

@@ -1,7 +1,7 @@
 """Conversations kept in SQL and served in turn: a conversation survives a restart of the
 Rasa server mid-interview; two Rasa replicas with two action servers, sharing PostgreSQL
 and Redis behind nginx, serve one conversation turn by turn, also when one of them dies.
-Real servers throughout (bot/stores.py, tests/services.py)."""
+Real servers throughout (bot/server/stores.py, tests/services.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import socketio
 from actions.knowledge.database import engine
 from actions.knowledge.seed import load
 from actions.settings import tracker_database_url
-from bot.stores import AtomicRedisLockStore, EnvironmentLockStore
+from bot.server.stores import AtomicRedisLockStore, EnvironmentLockStore
 from tests.databases import new_postgres_database
 from tests.services import (
     NGINX_PATH,

@@ -12,7 +12,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from actions.settings import tracker_database_url
-from bot.stores import DatabaseTrackerStore
+from bot.server.stores import DatabaseTrackerStore
 from tests.databases import new_postgres_database
 
 DOMAIN = Domain.load("bot/domain")

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
-from bot import cli
-from bot.channels.telegram import (
+from bot.cli import knotbot
+from bot.server.channels.telegram import (
     CALLBACK_DATA_LIMIT,
     TelegramSettings,
     command_text,
@@ -230,8 +230,8 @@ def test_malformed_updates_get_a_clear_error(bot, body):
 
 
 def test_make_run_says_whether_telegram_is_on():
-    assert cli.telegram_status({}).startswith("Telegram is off: set TELEGRAM_TOKEN")
-    on = cli.telegram_status(
+    assert knotbot.telegram_status({}).startswith("Telegram is off: set TELEGRAM_TOKEN")
+    on = knotbot.telegram_status(
         {"TELEGRAM_TOKEN": "1:a", "TELEGRAM_WEBHOOK_URL": "https://k.example/w"}
     )
     assert on.startswith("Telegram is on") and "https://k.example/w" in on

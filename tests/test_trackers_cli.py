@@ -9,7 +9,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.stores import DatabaseTrackerStore
+from bot.server.stores import DatabaseTrackerStore
 from tests.test_cli import knotbot
 
 DAY = 86400

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from actions.knowledge.migrate import upgrade
+from actions.knowledge.pain import CAUSES, read_regions
 from actions.knowledge.schema import (
     ActivatingCause,
     Muscle,
@@ -26,7 +27,6 @@ from actions.knowledge.schema import (
     Technique,
     TriggerPoint,
 )
-from actions.pain import CAUSES, read_regions
 from actions.settings import DATA_DIR
 
 REQUIRED = ("code", "name", "location", "refers", "causes", "self_care", "source")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 
-from actions.pain import read_regions
+from actions.knowledge.pain import read_regions
 from actions.triage.case import Case
 from actions.triage.policy import policy
 from actions.triage.screening import Question, group_size, open_questions

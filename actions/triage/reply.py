@@ -10,21 +10,16 @@ durations and yes/no answers are read from the text here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from typing import Any
 
-import yaml
-
-from actions.pain import CAUSES, SIDES, read_regions
 from actions.reading.answers import Answer, read_answer
 from actions.reading.duration import read_days
 from actions.reading.intensity import read_intensity
-from actions.reading.questions import is_question
 from actions.reading.vocabulary import phrase_pattern, readings
-from actions.settings import DATA_DIR
 from actions.triage.case import Case
 from actions.triage.interview import (
     CAUSE,
@@ -34,105 +29,17 @@ from actions.triage.interview import (
     SCREENING_GROUP,
     screening_group,
 )
-from actions.triage.screening import Question, question_for_slot, questions, questions_about
+from actions.triage.message import SMALL_TALK, UNREAD_INTENTS, UNSURE_INTENTS, Message
+from actions.triage.places import first_cause, usual_places, vague_regions
+from actions.triage.screening import Question, question_for_slot, questions_about
+from actions.triage.slots import CHOICES_FOR, INTERVIEW_BOOKKEEPING, RAISED, UNKNOWN, Interview
 
-# Intents that are not answers: when nothing else could be read and the NLU is sure of
-# the intent, the bot answers it and asks its question again.
-ASIDE_CONFIDENCE = 0.8
-ASIDES = {
-    "greet": "utter_greet_short",
-    "bot_challenge": "utter_iamabot",
-    "ask_help": "utter_help",
-    "out_of_scope": "utter_out_of_scope_in_form",
-    "thank": "utter_welcome_in_form",
-    "goodbye": "utter_out_of_scope_in_form",
-}
-# Intents that leave the interview for a moment: the form lets the dialogue rules answer
-# them (a question about trigger points, "stop", "talk to a person", "delete my data", an
-# intake link, a message in another language).
-INTERRUPTIONS = {"faq", "stop", "human_handoff", "delete_my_data", "start_intake", "other_language"}
-QUESTIONS_ONLY = {"faq"}
-"""Interruptions only when put as a question: a statement the NLU took for one is an answer
-(or, unreadable, counts towards leaving the question unknown)."""
-UNREAD_INTENTS = {"other_language"}
-"""Messages not read at all: in another language, "no puedo respirar" is not a "no"."""
-SMALL_TALK = (set(ASIDES) - {"out_of_scope"}) | INTERRUPTIONS
-"""Intents a reply to "what brought it on?" is not an answer with: any other words are a
-cause, one we cannot place being `other`."""
-UNSURE_INTENTS = {"dont_know"}
 NOT_UNDERSTOOD = {
     "utter_did_not_understand",
     "utter_did_not_understand_duration",
     "utter_did_not_understand_intensity",
 }
-INTERVIEW_BOOKKEEPING = {"unclear_questions", "ask_singly", "choices_for"}
-"""Slots that say how the interview went, not what the person said."""
-RAISED, UNKNOWN, CHOICES_FOR = "raised_questions", "unknown_answers", "choices_for"
 _HAS_WORDS = re.compile(r"[^\W\d_]{2,}")
-
-
-@dataclass(frozen=True)
-class Message:
-    text: str
-    intent: str | None = None
-    entities: tuple[Mapping[str, Any], ...] = ()
-    confidence: float = 0.0
-    """The NLU's confidence in the intent."""
-
-    @property
-    def aside(self) -> str | None:
-        """The response to an intent that is not an answer ("are you a bot?")."""
-        if self.confidence < ASIDE_CONFIDENCE:
-            return None
-        return ASIDES.get(self.intent or "")
-
-    @property
-    def is_statement_taken_for_a_question(self) -> bool:
-        """ "the push-up challenge, too many" answers "what brought it on?"."""
-        return self.intent in QUESTIONS_ONLY and not is_question(self.text)
-
-    @property
-    def interrupts(self) -> bool:
-        if self.is_statement_taken_for_a_question:
-            return False
-        return self.confidence >= ASIDE_CONFIDENCE and self.intent in INTERRUPTIONS
-
-    def values(self, entity: str) -> list[str]:
-        """Codes of one kind of entity, in the order said, each once. Only codes the bot
-        knows: a client can send any entity in a payload (`/inform{"body_region": 5}`)."""
-        known = known_codes().get(entity)
-        found = [e.get("value") for e in self.entities if e.get("entity") == entity]
-        return list(
-            dict.fromkeys(v for v in found if isinstance(v, str) and (known is None or v in known))
-        )
-
-    def words_of(self, entity: str, value: str) -> str | None:
-        """The words the person used for an entity ("typing" for the cause overuse)."""
-        for e in self.entities:
-            if e.get("entity") != entity or e.get("value") != value:
-                continue
-            start, end = e.get("start"), e.get("end")
-            if isinstance(start, int) and isinstance(end, int):
-                return self.text[start:end].lower() or None
-        return None
-
-    def has_role(self, entity: str, role: str) -> bool:
-        return any(e.get("entity") == entity and e.get("role") == role for e in self.entities)
-
-
-@dataclass(frozen=True)
-class Interview:
-    """The case plus what the interview itself keeps: the vague region it asked about and
-    the questions that got an unclear answer once."""
-
-    case: Case
-    vague_regions: tuple[str, ...] = ()
-    unclear: frozenset[str] = frozenset()
-    singly: frozenset[str] = frozenset()
-    """Screening questions to ask one at a time, since their group got no clear "no"."""
-    choices_for: str | None = None
-    """The question asked the last time with choices, since two answers to it were
-    unreadable: a third one leaves it unknown."""
 
 
 @dataclass
@@ -143,64 +50,6 @@ class Reading:
     responses: list[str] = field(default_factory=list)
     interrupted: bool = False
     """The message was not an answer but a question or a request for the dialogue rules."""
-
-
-@dataclass(frozen=True)
-class VagueRegion:
-    key: str
-    choices: tuple[str, ...]
-    default: str
-
-
-@cache
-def _region_vocabulary() -> dict[str, Any]:
-    return yaml.safe_load((DATA_DIR / "lexicon" / "regions.yml").read_text())
-
-
-@cache
-def vague_regions() -> dict[str, VagueRegion]:
-    return {
-        key: VagueRegion(key, tuple(entry["choices"]), entry["default"])
-        for key, entry in (_region_vocabulary().get("vague") or {}).items()
-    }
-
-
-@cache
-def known_codes() -> dict[str, frozenset[str]]:
-    """The codes each kind of entity may carry (the lexicon's, and the screening's findings)."""
-    findings = yaml.safe_load((DATA_DIR / "lexicon" / "findings.yml").read_text())["findings"]
-    return {
-        "body_region": frozenset(read_regions()),
-        "vague_region": frozenset(vague_regions()),
-        "side": frozenset(SIDES),
-        "cause": frozenset(CAUSES),
-        "finding": frozenset(findings).union(*(q.on_yes for q in questions())),
-        "doubted_finding": frozenset(findings),
-        "red_flag_question": frozenset(q.code for q in questions()),
-    }
-
-
-def usual_places(keys: Iterable[str]) -> list[str]:
-    """What vague words like "my back" usually mean, when there is no time to ask."""
-    return list(dict.fromkeys(vague_regions()[k].default for k in keys if k in vague_regions()))
-
-
-def body_areas() -> dict[str, list[str]]:
-    """Vague words and region codes to offer as buttons when words failed to place the pain,
-    in groups ("Arms": shoulder, arm, elbow, hand)."""
-    return dict(_region_vocabulary()["areas"])
-
-
-@cache
-def cause_priority() -> list[str]:
-    data = yaml.safe_load((DATA_DIR / "lexicon" / "causes.yml").read_text())
-    return list(data["priority"])
-
-
-def first_cause(causes: Iterable[str]) -> str | None:
-    """Of several causes named ("I pulled it at football"), the one the case takes."""
-    named = set(causes)
-    return next((c for c in cause_priority() if c in named), None)
 
 
 @cache

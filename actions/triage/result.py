@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
+from actions.knowledge.pain import read_regions
 from actions.knowledge.rank import MuscleCard, RankedMuscle
-from actions.pain import read_regions
 from actions.settings import DATA_DIR
 
 LEVELS_WITH_SELF_CARE = ("therapist", "self_care")

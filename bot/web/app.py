@@ -12,8 +12,8 @@ from sanic.exceptions import NotFound
 from sanic.request import Request
 
 from actions.intake.records import IntakeRecords
+from actions.knowledge.pain import read_regions
 from actions.knowledge.rank import KnowledgeBase
-from actions.pain import read_regions
 from actions.settings import PROJECT_ROOT, emergency_number
 from bot.web.bodymap import Spot, body_map
 from bot.web.clinic import clinic_api

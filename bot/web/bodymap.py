@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import yaml
 
-from actions.pain import read_regions
+from actions.knowledge.pain import read_regions
 from actions.settings import DATA_DIR
 
 BODYMAP_DIR = DATA_DIR / "bodymap"

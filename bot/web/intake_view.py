@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from actions.intake.questionnaire import Item, load_questionnaire
 from actions.intake.records import Intake
+from actions.knowledge.pain import read_regions
 from actions.knowledge.rank import KnowledgeBase
-from actions.pain import read_regions
 from actions.triage.policy import policy
 from actions.triage.result import levels
 

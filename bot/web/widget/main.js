@@ -1,5 +1,5 @@
 // The chat: a launcher, a panel with the always-visible disclaimer, the conversation and
-// the message box. It talks to Rasa's socket.io channel (bot/channels/socketio.py) and
+// the message box. It talks to Rasa's socket.io channel (bot/server/channels/socketio.py) and
 // keeps the session id and what was said in sessionStorage, so a reload carries on and
 // closing the tab forgets it (health information stays off the shared computer's disk).
 import { io } from "./vendor/socket.io.esm.min.js";

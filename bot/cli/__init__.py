@@ -1,0 +1,1 @@
+"""The `knotbot` command (`knotbot.py`) and its command groups: `kb`, `intake`, `trackers`."""
