@@ -30,6 +30,7 @@ from actions.knowledge.pain import CAUSES
 from actions.settings import DATA_DIR
 from actions.triage.case import Case
 from actions.triage.policy import LEVELS, policy
+from actions.triage.region_sets import regions_of
 
 POLICY_DATA = yaml.safe_load((DATA_DIR / "triage" / "policy.yml").read_text())
 REGION_CODES = sorted(
@@ -66,7 +67,7 @@ def alternatives(when: Mapping[str, Any]) -> list[Alternative]:
     if kind == "any_finding":
         return [frozenset({("finding", code)}) for code in arg]
     if kind == "region_in":
-        return [frozenset({("region_in", code)}) for code in arg]
+        return [frozenset({("region_in", code)}) for code in sorted(regions_of(arg, "test"))]
     if kind in ("finding", "cause", "intensity_at_least", "days_over", "days_at_least"):
         return [frozenset({(kind, arg)})]
     raise AssertionError(f"the test does not know the condition {kind!r}: teach it")

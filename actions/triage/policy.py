@@ -12,6 +12,7 @@ import yaml
 
 from actions.settings import DATA_DIR
 from actions.triage.case import Case
+from actions.triage.region_sets import regions_of
 
 LEVELS = ("emergency", "urgent", "doctor", "therapist", "self_care")
 """Triage levels, most urgent first."""
@@ -59,7 +60,7 @@ def _condition(spec: Mapping[str, Any], where: str) -> Callable[[Case], bool]:
         wanted = frozenset(arg)
         return lambda case: bool(wanted & case.findings)
     if kind == "region_in":
-        regions = frozenset(arg)
+        regions = regions_of(arg, where)
         return lambda case: bool(regions & case.possible_regions)
     if kind == "cause":
         return lambda case: case.cause == arg

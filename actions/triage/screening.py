@@ -9,6 +9,7 @@ import yaml
 
 from actions.settings import DATA_DIR
 from actions.triage.case import Case
+from actions.triage.region_sets import regions_of
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,9 @@ def questions() -> tuple[Question, ...]:
         Question(
             code=q["code"],
             level=q["level"],
-            regions=None if q.get("regions") == "any" else frozenset(q.get("regions", ())),
+            regions=None
+            if q.get("regions") == "any"
+            else regions_of(q.get("regions", ()), f"screening question {q['code']}"),
             causes=frozenset(q.get("causes", ())),
             raised_by=frozenset(q.get("raised_by", ())),
             raised_by_causes=frozenset(q.get("raised_by_causes", ())),
