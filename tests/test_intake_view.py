@@ -7,11 +7,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from actions.intake.questionnaire import load_questionnaire
 from actions.intake.records import Intake
 from actions.knowledge.database import engine
 from actions.knowledge.rank import KnowledgeBase
-from bot.web.intake_view import HEALTH_SCREEN, NOT_ANSWERED, detail, start_of_today, summary
+from bot.web.intake_view import NOT_ANSWERED, detail, start_of_today, summary
 
 WHEN = datetime(2026, 12, 1, 15, 30, tzinfo=timezone.utc)
 
@@ -36,13 +35,6 @@ def knowledge(kb_url) -> KnowledgeBase:
 
 def by_label(rows) -> dict[str, tuple[str, bool]]:
     return {row.label: (row.text, row.caution) for row in rows}
-
-
-def test_every_caution_is_a_yes_no_question_of_the_questionnaire():
-    # a renamed code would silently stop flagging a "yes" for the therapist
-    for code in HEALTH_SCREEN:
-        item = load_questionnaire().item(code)
-        assert item is not None and item.type == "boolean", code
 
 
 def test_answers_read_as_words_and_a_yes_on_the_health_screen_is_a_caution(knowledge):

@@ -93,6 +93,9 @@ def test_the_therapist_questions_are_asked_and_the_health_screen_is_yes_or_no():
     assert {item.code for item in asked} == set(FULL_ANSWERS) - set(RECORDED_SLOTS)
     screen = [item for item in asked if item.type == "boolean"]
     assert len(screen) == 6
+    # each yes on the health screen is flagged to staff (bot/web/intake_view.py)
+    assert all(item.caution for item in screen)
+    assert [item for item in questionnaire.items if item.caution] == screen
     assert all("?" in item.text for item in asked)
 
 
@@ -227,6 +230,11 @@ def test_a_questionnaire_with_a_mistake_is_refused_naming_the_item(tmp_path: Pat
         load_questionnaire(path)
     path.write_text('consent: OK?\nitems:\n  - {code: pressure, text: "Pressure?", type: choice}\n')
     with pytest.raises(ValueError, match=r"pressure.*options"):
+        load_questionnaire(path)
+    path.write_text(
+        'consent: OK?\nitems:\n  - {code: goals, text: "Goals?", type: text, caution: x}\n'
+    )
+    with pytest.raises(ValueError, match=r"goals.*only a yes/no question can flag a caution"):
         load_questionnaire(path)
 
 

@@ -39,7 +39,7 @@ FHIR_ITEM_TYPES = {
     "integer": "integer",
 }
 RESPONSE_STATUSES = ("in-progress", "completed", "amended", "entered-in-error", "stopped")
-ITEM_KEYS = {"code", "text", "type", "options", "repeats", "from_slot"}
+ITEM_KEYS = {"code", "text", "type", "options", "repeats", "from_slot", "caution"}
 CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -59,6 +59,8 @@ class Item:
     options: tuple[Option, ...] = ()
     repeats: bool = False
     from_slot: str | None = None
+    caution: str | None = None
+    """On the health screen: what staff see flagged when the answer is yes."""
 
     def option(self, code: str) -> Option | None:
         return next((option for option in self.options if option.code == code), None)
@@ -114,6 +116,8 @@ def _item(entry: Mapping[str, Any], where: str) -> Item:
         raise ValueError(f"{where}: a choice item needs options, and only a choice item has them")
     if len({option.code for option in options}) != len(options):
         raise ValueError(f"{where}: duplicate option codes")
+    if entry.get("caution") is not None and entry["type"] != "boolean":
+        raise ValueError(f"{where}: only a yes/no question can flag a caution")
     return Item(
         code=entry["code"],
         text=entry["text"].strip(),
@@ -121,6 +125,7 @@ def _item(entry: Mapping[str, Any], where: str) -> Item:
         options=options,
         repeats=bool(entry.get("repeats", False)),
         from_slot=entry.get("from_slot"),
+        caution=entry.get("caution"),
     )
 
 

@@ -14,23 +14,13 @@ from zoneinfo import ZoneInfo
 
 from actions.intake.questionnaire import Item, load_questionnaire
 from actions.intake.records import Intake
-from actions.knowledge.pain import read_regions
+from actions.knowledge.pain import SIDES, read_regions
 from actions.knowledge.rank import KnowledgeBase
 from actions.triage.policy import policy
 from actions.triage.result import levels
 
-HEALTH_SCREEN = {
-    "blood_thinners": "Takes blood thinners",
-    "pregnancy": "Pregnant, or could be",
-    "recent_surgery": "Surgery in the last 3 months",
-    "varicose_veins_or_clots": "Varicose veins, or has had a blood clot",
-    "skin_conditions": "Skin condition, rash or open wound where it hurts",
-    "osteoporosis": "Osteoporosis",
-}
-"""The health-screen questions whose "yes" changes what a therapist may do, by short name."""
 NOT_ANSWERED = "Not answered"
 STATUSES = {"in_progress": "In progress", "completed": "Completed"}
-MAP_SIDES = ("left", "right", "both", "center")
 
 
 @dataclass(frozen=True)
@@ -151,16 +141,16 @@ def detail(intake: Intake, knowledge: KnowledgeBase) -> Detail:
         red_flags=None
         if intake.slots.get("red_flags") is None
         else [flags.get(code, code) for code in intake.slots["red_flags"]],
-        cautions=[name for code, name in HEALTH_SCREEN.items() if intake.answers.get(code) is True],
+        cautions=[
+            item.caution for item in items if item.caution and intake.answers.get(item.code) is True
+        ],
         map_url=map_url,
         map_alt=map_alt,
         triage_answers=[rows[item.code] for item in items if item.from_slot],
         intake_answers=[
-            rows[item.code]
-            for item in items
-            if not item.from_slot and item.code not in HEALTH_SCREEN
+            rows[item.code] for item in items if not item.from_slot and not item.caution
         ],
-        health_answers=[rows[item.code] for item in items if item.code in HEALTH_SCREEN],
+        health_answers=[rows[item.code] for item in items if item.caution],
     )
 
 
@@ -173,7 +163,7 @@ def _body_map(
     if not regions and not points:
         return None, ""
     query = {"regions": ",".join(regions)}
-    if slots.get("pain_side") in MAP_SIDES:
+    if slots.get("pain_side") in SIDES:
         query["side"] = slots["pain_side"]
     if points:
         query["muscles"] = ",".join(point.code for point in points)
@@ -199,7 +189,7 @@ def _answer(item: Item, value: Any, names: Mapping[str, str]) -> Answer:
         # an empty list is an answer: the triage looked and found nothing
         words = [_one(item, one, names) for one in value] or ["None"]
         return Answer(item.text, "; ".join(words), answered=True, caution=False)
-    caution = item.code in HEALTH_SCREEN and value is True
+    caution = item.caution is not None and value is True
     return Answer(item.text, _one(item, value, names), answered=True, caution=caution)
 
 
