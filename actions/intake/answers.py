@@ -12,6 +12,7 @@ from typing import Any
 
 from actions.intake.questionnaire import Item
 from actions.reading.answers import Answer, read_answer
+from actions.reading.typography import straight_quotes
 
 MAX_TEXT = 1000
 """A free-text answer is kept up to this many characters: enough for a therapist's note."""
@@ -53,5 +54,5 @@ def _clean(text: str) -> str:
 
 
 def _words(text: str) -> str:
-    lowered = text.lower().replace("\u2019", "'")
+    lowered = straight_quotes(text.lower())
     return re.sub(r"\s+", " ", re.sub(r"[^\w' ]+", " ", lowered)).strip()

@@ -6,6 +6,7 @@ import re
 from enum import Enum
 from functools import cache
 
+from actions.reading.typography import straight_quotes
 from actions.reading.vocabulary import readings
 
 _NEGATION = re.compile(r"(?<![\w'])(no|not|never|none|neither|nor|without)(?![\w'])|n't\b")
@@ -42,7 +43,7 @@ def read_answer(text: str, named_symptom: bool = False, intent: str | None = Non
     """
     if text.startswith("/"):
         return {"affirm": Answer.YES, "deny": Answer.NO}.get(intent or "", Answer.UNCLEAR)
-    clean = re.sub(r"[^\w' ]+", " ", text.lower().replace("\u2019", "'"))
+    clean = re.sub(r"[^\w' ]+", " ", straight_quotes(text.lower()))
     clean = re.sub(r"\s+", " ", clean).strip()
     held = _held(clean)
     if any(f" {phrase} " in f" {held} " for phrase, kind in _openings() if kind is None):

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from text_to_num import alpha2digit
 
+from actions.reading.typography import straight_quotes
 from actions.settings import DATA_DIR
 
 
@@ -19,7 +20,7 @@ def readings() -> dict[str, Any]:
 
 def normalise(text: str) -> str:
     """Lower case, number words as digits ("about a six" -> "about a 6"), single spaces."""
-    text = re.sub(r"\s+", " ", text.lower().replace("\u2019", "'")).strip()
+    text = re.sub(r"\s+", " ", straight_quotes(text.lower())).strip()
     return alpha2digit(text, "en", threshold=0)
 
 

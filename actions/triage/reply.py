@@ -19,6 +19,7 @@ from typing import Any
 from actions.reading.answers import Answer, read_answer
 from actions.reading.duration import read_days
 from actions.reading.intensity import read_intensity
+from actions.reading.typography import straight_quotes
 from actions.reading.vocabulary import phrase_pattern, readings
 from actions.triage.case import Case
 from actions.triage.interview import (
@@ -58,7 +59,7 @@ def _cue(kind: str) -> re.Pattern[str]:
 
 
 def is_correction(text: str) -> bool:
-    clean = text.lower().replace("\u2019", "'")
+    clean = straight_quotes(text.lower())
     return bool(_cue("corrections").search(clean)) and not _cue("additions").search(clean)
 
 

@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Span, Token
 
+from actions.reading.typography import straight_quotes
 from bot.server.nlu.context import Context
 from bot.server.nlu.spelling import Speller
 
@@ -72,7 +73,6 @@ ENTITY_OF_LABEL = {
 PLACES = {REGION, REGION_PLURAL, VAGUE}
 IN_CONTEXT = {FINDING, CAUSE}
 """The entities whose words around them (data/lexicon/context.yml) can say they are absent."""
-TYPOGRAPHIC = str.maketrans("\u2019\u2018\u201c\u201d", "''\"\"")
 
 
 def lowercase_in_place(text: str) -> str:
@@ -217,7 +217,7 @@ def entities(nlp: Language, text: str) -> list[dict[str, Any]]:
     "my dad had a stroke"): those whose red-flag question should be asked next ("it went
     numb but it's fine now") become `doubted_finding` entities instead.
     """
-    doc = nlp.make_doc(lowercase_in_place(text.translate(TYPOGRAPHIC)))
+    doc = nlp.make_doc(lowercase_in_place(straight_quotes(text)))
     meta: dict[str, Any] = nlp.meta.get("knotbot", {})
     speller = _speller(meta)
     for token in doc:

@@ -57,6 +57,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.reading.typography import straight_quotes
 from bot.server.nlu.spelling import english as english_dictionary
 
 LANGUAGE = "language"
@@ -158,7 +159,6 @@ LONG_WORD = 5
 WORDS_CHECKED_ALONE = 30
 """Lingua is asked about at most this many common English words of one message."""
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
-APOSTROPHES = str.maketrans("\u2019\u2018\u02bc", "'''")
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,7 @@ class OtherLanguageDetector:
     def read(self, text: str, entities: Iterable[Mapping[str, Any]] = ()) -> Verdict | None:
         """The message's language when it is not English, else None (English, or unsure)."""
         # mathematical bold and full-width letters, which some keyboards type, are Latin
-        clean = unicodedata.normalize("NFKC", text).translate(APOSTROPHES)
+        clean = straight_quotes(unicodedata.normalize("NFKC", text))
         letters = [c for c in clean if c.isalpha()]
         scripts = [script_of(c) for c in letters]
         others = [s for s in scripts if s != "latin"]
@@ -254,7 +254,7 @@ class OtherLanguageDetector:
         start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
         if not isinstance(start, int) or not isinstance(end, int):
             return True  # cannot tell: not taken for another language
-        words = WORD.findall(text[start:end].lower().translate(APOSTROPHES))
+        words = WORD.findall(straight_quotes(text[start:end].lower()))
         return all(w in english_dictionary() for w in words)
 
     def _has_english_word(self, words: list[str]) -> bool:
