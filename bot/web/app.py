@@ -12,7 +12,7 @@ from sanic.exceptions import NotFound
 from sanic.request import Request
 
 from actions.intake.records import IntakeRecords
-from actions.knowledge.pain import read_regions
+from actions.knowledge.pain import SIDES, read_regions
 from actions.knowledge.rank import KnowledgeBase
 from actions.settings import PROJECT_ROOT, emergency_number
 from bot.web.bodymap import Spot, body_map
@@ -22,7 +22,6 @@ from bot.web.staff import staff_pages
 WEB_DIR = Path(__file__).parent
 WIDGET_DIR = WEB_DIR / "widget"
 SOCKET_IO_CLIENT = PROJECT_ROOT / "node_modules" / "socket.io-client" / "dist"
-SIDES = ("left", "right", "both", "center")
 
 pages = Environment(
     loader=FileSystemLoader(WEB_DIR / "pages"), autoescape=select_autoescape(["html"])

@@ -16,7 +16,8 @@ from actions.knowledge.pain import read_regions
 from actions.settings import DATA_DIR
 
 BODYMAP_DIR = DATA_DIR / "bodymap"
-SIDES = ("right", "left")
+HALVES = ("right", "left")
+"""The body's two halves, each drawn in every view: a region with a side is drawn twice."""
 
 STYLE = """
 .km-outline{fill:#e8e2da;stroke:#6b6259;stroke-width:1}
@@ -128,7 +129,7 @@ class BodyMap:
         return _element(shape, "km-region km-marked" if marked else "km-region", extra, title=name)
 
     def _spot(self, spot: Spot, side: str | None) -> str:
-        sides = {"left": ("left",), "right": ("right",)}.get(side or "", SIDES)
+        sides = {"left": ("left",), "right": ("right",)}.get(side or "", HALVES)
         marks = []
         for place in self.spots.get(spot.muscle, ()):
             view = self.views[place["view"]]
@@ -143,7 +144,7 @@ class BodyMap:
 
     def _placed(self, entry: Mapping, view_name: str, code: str | None) -> list[Shape]:
         view = self.views[view_name]
-        sides = ("center",) if entry["side"] == "center" else SIDES
+        sides = ("center",) if entry["side"] == "center" else HALVES
         return [
             Shape(view_name, side, *_geometry(entry, view, view_name, side), code=code)
             for side in sides
