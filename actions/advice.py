@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.channels import abilities_of
 from actions.knowledge.rank import KnowledgeBase, MuscleCard, RankedMuscle
 from actions.triage.places import usual_places
 from actions.triage.policy import policy
@@ -21,8 +22,6 @@ logger = logging.getLogger(__name__)
 
 LEVELS_WITH_TRIGGER_POINTS = ("doctor", "therapist", "self_care")
 """Emergency and urgent advice says nothing else: no muscles, no self-care."""
-CHANNELS_WITH_RESULT_CARD = ("socketio",)
-"""The web widget lists the muscles on its result card, so it gets no message per muscle."""
 
 
 class ActionGiveTriageAdvice(Action):
@@ -63,7 +62,7 @@ class ActionSuggestTriggerPoints(Action):
         if not muscles:
             # the place was never said: no referral pattern to look up
             dispatcher.utter_message(response="utter_no_place_no_trigger_points")
-        elif tracker.get_latest_input_channel() not in CHANNELS_WITH_RESULT_CARD:
+        elif not abilities_of(tracker.get_latest_input_channel()).result_card:
             dispatcher.utter_message(
                 response="utter_trigger_points_intro_doctor"
                 if for_doctor

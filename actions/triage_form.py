@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
+from actions.channels import abilities_of
 from actions.knowledge.pain import read_regions
 from actions.tracker_state import message_from
 from actions.triage.interview import questions_to_ask, screening_group
@@ -85,10 +86,6 @@ def handed_to_the_rules(tracker: Tracker) -> bool:
     return False
 
 
-CHANNELS_WITHOUT_A_MAP = ("telegram",)
-"""Where no picture can be tapped, the first "where does it hurt?" offers the areas as buttons."""
-
-
 class ActionAskPainRegions(Action):
     """Where does it hurt, or, after a vague word like "my back", which part of it."""
 
@@ -102,7 +99,7 @@ class ActionAskPainRegions(Action):
         labels = read_regions()
         if not vague or vague[0] not in vague_regions():
             unclear = "pain_regions" in (tracker.get_slot("unclear_questions") or [])
-            if unclear or tracker.get_latest_input_channel() in CHANNELS_WITHOUT_A_MAP:
+            if unclear or not abilities_of(tracker.get_latest_input_channel()).body_map:
                 dispatcher.utter_message(
                     response="utter_ask_pain_regions_by_area", buttons=area_buttons(labels)
                 )
