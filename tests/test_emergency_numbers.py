@@ -15,6 +15,7 @@ import requests
 import socketio
 
 from actions.settings import clinic_emergency_number, emergency_numbers
+from bot.server.channels.socketio import TURN_DONE
 from tests.conftest import CLINIC_TOKEN, texts
 from tests.test_intake_conversation import appointment, start
 from tests.test_telegram import Chat
@@ -97,25 +98,24 @@ class Tab:
         confirmed: queue.Queue = queue.Queue()
         self.client = socketio.Client()
         self.client.on("bot_uttered", self.replies.put)
+        self.client.on(TURN_DONE, lambda _: self.replies.put(TURN_DONE))
         self.client.on("session_confirm", confirmed.put)
         self.client.connect(url, transports=["polling"], socketio_path="/socket.io")
         self.client.emit("session_request", {"session_id": self.session_id})
         confirmed.get(timeout=30)
 
     def say(self, text: str, until) -> list[dict]:
-        """Send as the widget does, and collect the replies until `until(replies)` holds
-        and the bot has been quiet for a moment."""
+        """Send as the widget does, and collect the replies until the channel says the turn
+        is over; `until(replies)` must then hold."""
         self.client.emit(
             "user_uttered",
             {"message": text, "session_id": self.session_id, "metadata": {"locale": self.locale}},
         )
-        replies = [self.replies.get(timeout=60)]
-        while True:
-            try:
-                replies.append(self.replies.get(timeout=0.7 if until(replies) else 30))
-            except queue.Empty:
-                assert until(replies), replies
-                return replies
+        replies = []
+        while (reply := self.replies.get(timeout=60)) != TURN_DONE:
+            replies.append(reply)
+        assert until(replies), replies
+        return replies
 
     def close(self) -> None:
         # without waiting for the polling transport's last long poll (30 s)

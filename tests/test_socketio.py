@@ -9,6 +9,8 @@ import uuid
 import pytest
 import socketio
 
+from bot.server.channels.socketio import TURN_DONE
+
 pytestmark = pytest.mark.e2e
 
 
@@ -20,6 +22,7 @@ class Socket:
         self.confirmed: queue.Queue = queue.Queue()
         self.client = socketio.Client()
         self.client.on("bot_uttered", self.replies.put)
+        self.client.on(TURN_DONE, lambda _: self.replies.put(TURN_DONE))
         self.client.on("session_confirm", self.confirmed.put)
         # polling: python-engineio's websocket client needs a newer aiohttp than Rasa's
         self.client.connect(url, transports=["polling"], socketio_path="/socket.io")
@@ -29,12 +32,11 @@ class Socket:
     def say(self, text: str, metadata: dict | None = None) -> list[dict]:
         message = {"message": text, "session_id": self.session_id, "metadata": metadata or {}}
         self.client.emit("user_uttered", message)
-        replies = [self.replies.get(timeout=60)]
-        while True:
-            try:
-                replies.append(self.replies.get(timeout=2))
-            except queue.Empty:
-                return replies
+        replies = []
+        # the channel says when the turn is over; 60 s is only a broken server's bound
+        while (reply := self.replies.get(timeout=60)) != TURN_DONE:
+            replies.append(reply)
+        return replies
 
     def close(self) -> None:
         # without waiting for the polling transport's last long poll (30 s)

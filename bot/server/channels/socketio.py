@@ -9,7 +9,9 @@ Its output sends custom payloads as `{"custom": ...}`, the shape the REST channe
 Rasa's spreads them over `emit`'s keyword arguments, which fails for any payload that is
 not `{"data": ...}`. Messages pass the limits of bot/server/channels/limits.py first (the widget
 cuts at 2,000 characters, but any socket.io client can connect), and the person is
-answered even when the assistant fails (bot/server/channels/faults.py).
+answered even when the assistant fails (bot/server/channels/faults.py). When every reply
+to a message has been sent, the channel emits `bot_turn_done`: a client knows the turn is
+over without guessing from a pause (the widget hides its typing dots on it).
 Configured in bot/credentials.yml as `bot.server.channels.socketio.SocketIOInput`.
 """
 
@@ -26,6 +28,8 @@ from sanic import Blueprint
 
 from bot.server.channels import limits
 from bot.server.channels.faults import Guard
+
+TURN_DONE = "bot_turn_done"
 
 
 class SocketIOOutput(socketio.SocketIOOutput):
@@ -68,22 +72,23 @@ class SocketIOInput(socketio.SocketIOInput):
             output = SocketIOOutput(sio, self.bot_message_evt)
             if refusal := gate.check(sender_id, text):
                 await output.send_text_message(sender_id, refusal.text)
-                return
-            metadata = data.get(self.metadata_key) or {}
-            if isinstance(metadata, str):
-                try:
-                    metadata = json.loads(metadata)
-                except ValueError:
-                    metadata = {}
-            if not isinstance(metadata, dict):
-                metadata = {}
-            message = UserMessage(
-                limits.readable(text),
-                output,
-                sender_id,
-                input_channel=self.name(),
-                metadata=metadata,
-            )
-            await guard(message)
+            else:
+                await guard(self._message(text, output, sender_id, data))
+            await sio.emit(TURN_DONE, {}, room=sender_id, namespace=self.namespace)
 
         return blueprint
+
+    def _message(
+        self, text: str, output: SocketIOOutput, sender_id: str, data: dict[str, Any]
+    ) -> UserMessage:
+        metadata = data.get(self.metadata_key) or {}
+        if isinstance(metadata, str):
+            try:
+                metadata = json.loads(metadata)
+            except ValueError:
+                metadata = {}
+        if not isinstance(metadata, dict):
+            metadata = {}
+        return UserMessage(
+            limits.readable(text), output, sender_id, input_channel=self.name(), metadata=metadata
+        )

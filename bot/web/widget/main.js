@@ -109,6 +109,7 @@ class Chat {
       }
     });
     this.socket.on("bot_uttered", (message) => this.receive(message));
+    this.socket.on("bot_turn_done", () => this.hideTyping());
     this.socket.on("session_error", () => this.socket.emit("session_request", { session_id: this.sessionId }));
     this.socket.on("connect_error", () => {
       this.status.textContent = "Connecting to " + this.config.title + "…";
@@ -238,6 +239,11 @@ class Chat {
 
   scrollToEnd() {
     this.log.scrollTop = this.anchor ? this.anchor.offsetTop - 8 : this.log.scrollHeight;
+  }
+
+  hideTyping() {
+    clearTimeout(this.typingTimer);
+    this.typing.hidden = true;
   }
 
   showTyping(hideAfter = NO_REPLY_MS) {
