@@ -14,7 +14,7 @@ define from_debian
   && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
 endef
 
-.PHONY: install cairo postgres chromium scaleout run test chat train lint typecheck audit bench lock clean
+.PHONY: install cairo postgres chromium scaleout run test test-fast chat train lint typecheck audit bench lock clean
 
 install: $(VENV)/.installed node_modules/.package-lock.json cairo
 
@@ -87,6 +87,8 @@ scaleout:
 	  || $(call from_debian,redis-server nginx,for the scale-out tests) \
 	  || echo "==> Redis or nginx is missing, so the scale-out tests are skipped (apt-get install redis-server nginx)"
 
+# Every test: the unit tier (tests/unit/), then real servers and databases
+# (tests/integration/) and Chromium (tests/browser/). Under CI=true a skip fails the run.
 test: install postgres chromium scaleout $(AUDIT_VENV)/.installed
 	$(BIN)/knotbot train
 	$(BIN)/ruff check .
@@ -106,6 +108,10 @@ $(AUDIT_VENV)/.installed: requirements-audit.txt
 	$(AUDIT_VENV)/bin/pip install --quiet --progress-bar off --no-deps -r requirements-audit.txt
 	$(AUDIT_VENV)/bin/pip check
 	@touch $@
+
+# The unit tier alone: no server, no database server, no browser, in under two minutes.
+test-fast: install
+	$(BIN)/pytest -q tests/unit
 
 # Latency, throughput and memory of the running assistant (`make run` first); see
 # docs/performance.md. ARGS passes options, e.g. make bench ARGS="--baseline --startup".

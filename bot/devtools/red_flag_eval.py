@@ -9,7 +9,7 @@ comes from data/emergency_numbers.yml in turn, so the call instruction can be ch
 that country's number and no other.
 
 `knotbot red-flags` runs it against the running assistant and writes docs/red-flags.md;
-tests/test_red_flags.py runs it on the test servers and fails on what the issue forbids.
+tests/integration/test_red_flags.py runs it on the test servers and fails on what the issue forbids.
 """
 
 from __future__ import annotations
@@ -252,12 +252,12 @@ def report(outcomes: Sequence[Outcome]) -> str:
         "",
         "Measured by `knotbot red-flags` (bot/devtools/red_flag_eval.py) over",
         "tests/data/red_flags.yml and tests/data/red_flags_fresh.yml against the running",
-        "assistant; tests/test_red_flags.py checks the same on every `make test`. None of it is",
-        "trained on. `dev` is written in plain sentences, `held_out` in messy real-world typing",
-        "(typos, fragments, dialect); both were read during development. `fresh` was written",
-        "afterwards, in other styles (dictation, formal letters, second-language English, terse",
-        "notes); its first run is in its file's header, and what the bot still gets wrong is",
-        "marked `known_miss` there.",
+        "assistant; tests/integration/test_red_flags.py checks the same on every `make test`.",
+        "None of it is trained on. `dev` is written in plain sentences, `held_out` in messy real-",
+        "world typing (typos, fragments, dialect); both were read during development. `fresh` was",
+        "written afterwards, in other styles (dictation, formal letters, second-language English,",
+        "terse notes); its first run is in its file's header, and what the bot still gets wrong",
+        "is marked `known_miss` there.",
         "",
         "Each item is one conversation over REST with a scripted patient: yes to the questions",
         "about its flag (`confirmed_by`), no to every other red-flag question, the item's words",

@@ -4,8 +4,8 @@ Rasa 3.6.21 spends most of a turn in three places that give the same answer ever
 (docs/performance.md, measured with py-spy and cProfile). Each patch below replaces one
 attribute of one Rasa class with a function giving exactly Rasa's answer, faster; each
 says why, keeps Rasa's original so that `undo()` puts it back, and has a test in
-tests/test_rasa_patches.py that shows the slow path it removes, with the patch applied and
-undone (and tests/test_action_responses.py, test_event_types.py and test_slot_copies.py
+tests/unit/test_rasa_patches.py that shows the slow path it removes, with the patch applied and
+undone (and tests/unit/test_action_responses.py, test_event_types.py and test_slot_copies.py
 check that the answers are Rasa's own).
 
 Nothing here happens on import. `apply()` is called once, before Rasa starts:
@@ -166,7 +166,7 @@ event is tried against every kind, and each kind that does not match builds its 
 kinds are told apart by `event` alone (each is `{"event": {"const": kind}}`), so an event
 whose `event` is a string matches the others never: `oneOf` passes exactly when the event
 matches its own kind. A response is therefore first checked that way, and only one that
-fails is checked in full, for Rasa's own error. tests/test_action_responses.py compares
+fails is checked in full, for Rasa's own error. tests/unit/test_action_responses.py compares
 both verdicts and messages on 1,000 generated responses."""
 
 
@@ -200,7 +200,7 @@ SQLite on this machine (12.6 ms; 3.5 ms with the table; docs/performance.md). Kn
 defines no events of its own, and Rasa's are all defined once `rasa.shared.core.events` is
 imported, so the same walk is made once, keeping Rasa's first match for each name. A name
 not in the table (an event class defined since, or an unknown name) still goes to Rasa's
-own lookup, which gives Rasa's answer. tests/test_event_types.py checks every name."""
+own lookup, which gives Rasa's answer. tests/unit/test_event_types.py checks every name."""
 
 
 # -- 3. Slot.__copy__: slots copied directly -------------------------------------------------
@@ -224,7 +224,7 @@ the turn that gives the advice (docs/performance.md), nearly all of it in `copy.
 generic path (`__reduce_ex__`, then `copy._reconstruct`). For Rasa's slot classes (none
 defines `__copy__`, `__reduce__` or `__setstate__`) that path makes a new object of the
 same class and copies the attribute dictionary into it, which `copy_slot` does at once.
-tests/test_slot_copies.py compares each domain slot's copy with the generic path's."""
+tests/unit/test_slot_copies.py compares each domain slot's copy with the generic path's."""
 
 
 PATCHES: tuple[Patch, ...] = (

@@ -48,7 +48,7 @@ class DatabaseTrackerStore(SQLTrackerStore):
     SQLAlchemy Core rather than through the ORM, which built an object for each event
     read or written: the store was a fifth of the Rasa server's time under load, and
     about 15 % without the ORM (docs/performance.md). Rasa's own store reads what this
-    one writes, and the other way round (tests/test_stores.py).
+    one writes, and the other way round (tests/integration/test_stores.py).
 
     When the database fails, Rasa's fail-safe wrapper would start the conversation again
     and keep the turn in memory; in a channel's turn the turn is abandoned instead and

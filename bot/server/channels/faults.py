@@ -1,6 +1,6 @@
 """When the assistant cannot answer a turn: the action server down or slow, or any failure.
 
-What Rasa 3.6.21 does by itself (tests/test_faults.py shows it):
+What Rasa 3.6.21 does by itself (tests/unit/test_faults.py shows it):
 - Action server down: `RemoteAction` raises, and `MessageProcessor._run_action` logs "Bot
   will continue, but the actions events are lost", records the action as run without its
   events and carries on; the turn is saved so. The person gets no reply (the REST webhook

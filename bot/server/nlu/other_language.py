@@ -11,7 +11,7 @@ with the fact that KnotBot reads English only and with the emergency number
 the action reads. Not a word of it is logged.
 
 Not English means all of these, so that no English message is taken for another
-language (tests/test_other_language.py reads every English message of the project's data):
+language (tests/unit/test_other_language.py reads every English message of the project's data):
 - it is written mostly in a script other than Latin (English is not written in Cyrillic,
   Arabic, Devanagari or Han; lingua is given only Latin-script languages, which keeps its
   models to the ones that need them); or, in Latin script:
