@@ -63,7 +63,7 @@ train: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 
 # mypy over bot/ and actions/, configured in pyproject.toml's [tool.mypy].
 typecheck: install
@@ -92,7 +92,7 @@ scaleout:
 test: install postgres chromium scaleout $(AUDIT_VENV)/.installed
 	$(BIN)/knotbot train
 	$(BIN)/ruff check .
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 	$(BIN)/python -m bot.devtools.audit
 	$(BIN)/pytest -ra
