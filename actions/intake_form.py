@@ -4,8 +4,7 @@ questions after the triage, the record saved as it goes, and "delete my data".""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -17,7 +16,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.intake.answers import read_item_answer
 from actions.intake.questionnaire import Item, load_questionnaire
-from actions.intake.records import FLAGGED_LEVELS, IntakeError, IntakeRecords, valid_ref
+from actions.intake.records import FLAGGED_LEVELS, IntakeRecords, valid_ref
+from actions.intake.saving import (
+    intake_answers,
+    intake_questions,
+    questions_left,
+    save_intake,
+    storing,
+)
 from actions.reading.answers import Answer, read_answer
 from actions.settings import clinic_time
 from actions.tracker_state import message_from
@@ -30,57 +36,6 @@ logger = logging.getLogger(__name__)
 INTAKE_INTERRUPTIONS = {"delete_my_data", "stop", "human_handoff"}
 """What the intake form leaves to the dialogue rules; any other reply is an answer."""
 KEPT_ACROSS_A_NEW_INTAKE = ("emergency_number", "session_started_metadata")
-
-
-def intake_questions() -> list[Item]:
-    """The questions the bot asks itself: the triage's slots answer the others."""
-    return [item for item in load_questionnaire().items if not item.from_slot]
-
-
-def triage_slots(tracker: Tracker) -> dict[str, Any]:
-    return {
-        item.from_slot: tracker.get_slot(item.from_slot)
-        for item in load_questionnaire().items
-        if item.from_slot
-    }
-
-
-def intake_answers(tracker: Tracker) -> dict[str, Any]:
-    return {item.code: tracker.get_slot(item.code) for item in intake_questions()}
-
-
-def storing(tracker: Tracker) -> bool:
-    return bool(tracker.get_slot("intake_consent")) and tracker.get_slot("appointment_ref")
-
-
-@dataclass(frozen=True)
-class SavedIntake:
-    complete: bool
-    starts_at: datetime
-
-
-def save_intake(tracker: Tracker) -> SavedIntake | None:
-    """Store what the conversation holds in the appointment's record; None when it could
-    not be stored (logged by the error's type alone, which never holds what was typed).
-
-    An emergency or urgent result completes the intake: the person is told to get care
-    first, and the record is flagged for the clinic."""
-    answers = intake_answers(tracker)
-    complete = tracker.get_slot("triage_level") in FLAGGED_LEVELS or all(
-        value is not None for value in answers.values()
-    )
-    try:
-        starts_at = IntakeRecords.default().save(
-            tracker.get_slot("appointment_ref"),
-            tracker.sender_id,
-            triage_slots(tracker),
-            answers,
-            complete,
-        )
-    except (SQLAlchemyError, IntakeError) as error:
-        logger.error("Intake not saved: %s", type(error).__name__)
-        return None
-    return SavedIntake(complete, starts_at)
 
 
 class RecordsUnavailable(RuntimeError):
@@ -202,9 +157,9 @@ class ValidateIntakeForm(FormValidationAction):
         if any(event.get("event") == "action_execution_rejected" for event in events):
             return events
         tracker.add_slots(events)
-        if storing(tracker) and tracker.get_slot(REQUESTED_SLOT):
+        if storing(tracker.slots) and tracker.get_slot(REQUESTED_SLOT):
             # a failure is told by action_close_intake, which saves again at the end
-            save_intake(tracker)
+            save_intake(tracker.slots, tracker.sender_id)
         questions = await self.required_slots([], dispatcher, tracker, domain)
         return [*events, SlotSet(REQUESTED_SLOT, questions[0] if questions else None)]
 
@@ -215,9 +170,7 @@ class ValidateIntakeForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if not storing(tracker) or tracker.get_slot("triage_level") in FLAGGED_LEVELS:
-            return []
-        return [item.code for item in intake_questions() if tracker.get_slot(item.code) is None]
+        return questions_left(tracker.slots)
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -268,7 +221,7 @@ def ask_intake_question(dispatcher: CollectingDispatcher, tracker: Tracker, code
     item = load_questionnaire().item(code)
     if item is None:
         raise KeyError(f"{code}: no such question in the intake questionnaire")
-    if not any(value is not None for value in intake_answers(tracker).values()):
+    if not any(value is not None for value in intake_answers(tracker.slots).values()):
         dispatcher.utter_message(response="utter_intake_questions_intro")
     dispatcher.utter_message(text=item.text, buttons=answer_buttons(item))
 
@@ -309,8 +262,8 @@ class ActionSaveIntake(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        if storing(tracker):
-            save_intake(tracker)
+        if storing(tracker.slots):
+            save_intake(tracker.slots, tracker.sender_id)
         return []
 
 
@@ -323,9 +276,9 @@ class ActionCloseIntake(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        if not storing(tracker):
+        if not storing(tracker.slots):
             return []
-        saved = save_intake(tracker)
+        saved = save_intake(tracker.slots, tracker.sender_id)
         if saved is None:
             dispatcher.utter_message(response="utter_intake_not_saved")
         elif tracker.get_slot("triage_level") in FLAGGED_LEVELS:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from actions.intake.answers import MAX_TEXT, read_item_answer
-from actions.intake_form import intake_questions
+from actions.intake.saving import intake_questions
 from actions.knowledge.pain import CAUSES, SIDES, read_regions
 from actions.reading.answers import Answer, read_answer
 from actions.reading.duration import read_days

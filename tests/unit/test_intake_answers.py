@@ -10,7 +10,8 @@ import yaml
 
 from actions.intake.answers import MAX_TEXT, read_item_answer
 from actions.intake.questionnaire import load_questionnaire
-from actions.intake_form import answer_buttons, intake_questions
+from actions.intake.saving import intake_questions
+from actions.intake_form import answer_buttons
 from actions.settings import PROJECT_ROOT
 
 
