@@ -15,8 +15,6 @@ from actions.knowledge.rank import KnowledgeBase
 from actions.knowledge.seed import SEED, SeedError, check, load
 from actions.settings import database_url
 from actions.triage.places import usual_places
-from bot.server.launch import build_lexicon, lexicon_pipeline
-from bot.server.nlu.lexicon import entities
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -99,6 +97,10 @@ def _safe_url(url: str) -> str:
 
 def _regions_in(words: str) -> list[str]:
     """The regions the words name, read by the same lexicon as the bot's."""
+    # spaCy and TensorFlow take seconds to import: only `kb where` needs them
+    from bot.server.launch import build_lexicon, lexicon_pipeline
+    from bot.server.nlu.lexicon import entities
+
     nlp = lexicon_pipeline() or lexicon_pipeline(build_lexicon())
     found = entities(nlp, words)
     specific = [e["value"] for e in found if e["entity"] == "body_region"]

@@ -21,7 +21,7 @@ import yaml
 from actions.settings import PROJECT_ROOT
 from bot.devtools.bench.client import BenchError, Client, TurnError
 
-PATIENT_SIM = PROJECT_ROOT / "bot" / "bench" / "patient_sim.py"
+PATIENT_SIM = Path(__file__).parent / "patient_sim.py"
 VIGNETTES = [
     PROJECT_ROOT / "tests" / "data" / "vignettes_examples.yml",
     PROJECT_ROOT / "tests" / "data" / "vignettes.yml",
