@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActionExecutionRejected, AllSlotsReset, EventType, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
@@ -18,6 +18,7 @@ from actions.intake.answers import read_item_answer
 from actions.intake.questionnaire import Item, load_questionnaire
 from actions.intake.records import FLAGGED_LEVELS, IntakeRecords, valid_ref
 from actions.intake.saving import (
+    ERASE_ACTION,
     intake_answers,
     intake_questions,
     questions_left,
@@ -292,10 +293,12 @@ class ActionCloseIntake(Action):
 
 
 class ActionDeleteMyData(Action):
-    """ "Delete my data": every intake this conversation gave, and no more storing."""
+    """ "Delete my data": every intake this conversation gave, and then the conversation
+    itself (its events and slots, which the tracker store erases when it sees this action
+    in a turn). What the person said before is forgotten, so the interview ends too."""
 
     def name(self) -> str:
-        return "action_delete_my_data"
+        return ERASE_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -304,13 +307,11 @@ class ActionDeleteMyData(Action):
             deleted = IntakeRecords.default().erase_conversation(tracker.sender_id)
         except SQLAlchemyError as error:
             logger.error("Intake not deleted: %s", type(error).__name__)
-            dispatcher.utter_message(response="utter_data_not_deleted")
-            return []
-        consented = bool(tracker.get_slot("intake_consent"))
-        dispatcher.utter_message(
-            response="utter_data_deleted" if deleted or consented else "utter_no_data_stored"
-        )
-        return [
-            SlotSet("intake_consent", False),
-            *(SlotSet(item.code, None) for item in intake_questions()),
-        ]
+            dispatcher.utter_message(response="utter_intake_not_deleted")
+        else:
+            dispatcher.utter_message(
+                response="utter_conversation_and_intake_deleted"
+                if deleted
+                else "utter_conversation_deleted"
+            )
+        return [AllSlotsReset(), ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]

@@ -16,6 +16,10 @@ from actions.intake.records import FLAGGED_LEVELS, IntakeError, IntakeRecords
 
 logger = logging.getLogger(__name__)
 
+ERASE_ACTION = "action_delete_my_data"
+""""Delete my data": the action that erases the intakes the conversation gave, after which
+the Rasa server's tracker store erases the conversation itself (bot/server/stores.py)."""
+
 
 def intake_questions() -> list[Item]:
     """The questions the bot asks itself: the triage's slots answer the others."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
 from actions.settings import database_url
@@ -17,4 +18,12 @@ def engine(url: str | None = None) -> Engine:
 
 @cache
 def _engine(url: str) -> Engine:
-    return create_engine(url, future=True, pool_pre_ping=True)
+    made = create_engine(url, future=True, pool_pre_ping=True)
+    if made.dialect.name == "sqlite":
+        # what is deleted (an intake erased, a record purged) is overwritten in the file
+        event.listen(made, "connect", _secure_delete)
+    return made
+
+
+def _secure_delete(connection: Any, _: Any) -> None:
+    connection.execute("PRAGMA secure_delete = ON")

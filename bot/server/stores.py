@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.utils.endpoints import EndpointConfig
@@ -35,6 +35,7 @@ from redis.exceptions import WatchError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.intake.saving import ERASE_ACTION
 from actions.settings import tracker_database_url
 from bot.server.channels.faults import IN_TURN, ConversationStoreUnavailable
 
@@ -95,10 +96,23 @@ class DatabaseTrackerStore(SQLTrackerStore):
         stored = sa.select(sa.func.count()).where(self._of_conversation(tracker.sender_id, False))
         with database_failure_named(), self.engine.begin() as connection:
             # Rasa's rule: the tracker's events after as many as the session has stored
-            new_events = itertools.islice(tracker.events, connection.execute(stored).scalar(), None)
+            new_events = list(
+                itertools.islice(tracker.events, connection.execute(stored).scalar(), None)
+            )
+            if any(_erases(event) for event in new_events):
+                self._erase(connection, tracker.sender_id)
+                return
             rows = [self._row(tracker.sender_id, event) for event in new_events]
             if rows:
                 connection.execute(self.events.insert(), rows)
+
+    def _erase(self, connection: sa.engine.Connection, sender_id: str) -> None:
+        """Every event of every session of the conversation, the turn that asked included.
+        SQLite overwrites what it deletes (secure_delete), so no freed page of the file keeps
+        what the person typed; PostgreSQL's deleted rows are gone from every query."""
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA secure_delete = ON")
+        connection.execute(self.events.delete().where(self.events.c.sender_id == sender_id))
 
     @staticmethod
     def _row(sender_id: str, event: Event) -> dict[str, Any]:
@@ -111,6 +125,11 @@ class DatabaseTrackerStore(SQLTrackerStore):
             "action_name": data.get("name"),
             "data": json.dumps(data),
         }
+
+
+def _erases(event: Event) -> bool:
+    """ "Delete my data" ran in the turn (actions/intake_form.py's ActionDeleteMyData)."""
+    return isinstance(event, ActionExecuted) and event.action_name == ERASE_ACTION
 
 
 @contextmanager

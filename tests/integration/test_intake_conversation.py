@@ -149,9 +149,10 @@ def test_delete_my_data_during_the_intake_questions_erases_the_record(bot):
     sender, replies = bot.talk(
         start(ref), "yes", *SELF_CARE_KNOT, INTAKE_ANSWERS[0], "please delete my data"
     )
-    assert "deleted the answers" in texts(replies[-1])
+    assert "deleted this conversation, everything you told me" in texts(replies[-1])
+    assert "answers you gave for your clinic appointment" in texts(replies[-1])
     assert intake(bot, ref) is None
-    assert bot.slots(sender)["intake_consent"] is False
+    assert bot.slots(sender)["intake_consent"] is None  # the conversation is gone too
     bot.send(sender, "my calves are sore too")
     assert intake(bot, ref) is None
 
@@ -160,7 +161,8 @@ def test_delete_my_data_after_the_intake_erases_it(bot):
     ref = appointment(bot)
     sender, _ = bot.talk(start(ref), "yes", *SELF_CARE_KNOT, *INTAKE_ANSWERS)
     assert intake(bot, ref)["status"] == "completed"
-    assert "deleted the answers" in texts(bot.send(sender, "delete my data"))
+    said = texts(bot.send(sender, "delete my data"))
+    assert "answers you gave for your clinic appointment" in said
     assert intake(bot, ref) is None
 
 
@@ -212,13 +214,13 @@ def test_stopping_the_intake_questions_keeps_what_was_answered(bot):
     assert record["answers"] == {"makes_worse": INTAKE_ANSWERS[0]}
 
 
-def test_delete_my_data_during_the_triage_carries_on_without_storing(bot):
+def test_delete_my_data_during_the_triage_ends_it_and_stores_nothing(bot):
     ref = appointment(bot)
-    sender, replies = bot.talk(
-        start(ref), "yes", SELF_CARE_KNOT[0], "delete my data", *SELF_CARE_KNOT[1:]
-    )
-    assert "won't store anything more" in texts(replies[3])
-    assert "back to your pain" in texts(replies[3]) and "any of these" in texts(replies[3])
+    sender, replies = bot.talk(start(ref), "yes", SELF_CARE_KNOT[0], "delete my data")
+    assert "deleted this conversation and everything you told me" in texts(replies[3])
+    assert "any of these" not in texts(replies[3])  # the interview ended with it
+    assert bot.slots(sender)["appointment_ref"] is None
+    for text in SELF_CARE_KNOT:
+        bot.send(sender, text)
     assert bot.slots(sender)["triage_level"] == "self_care"
-    assert "What makes the pain worse?" not in texts(replies[-1])
     assert intake(bot, ref) is None

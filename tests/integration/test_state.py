@@ -20,6 +20,7 @@ from actions.knowledge.seed import load
 from actions.settings import tracker_database_url
 from bot.server.stores import AtomicRedisLockStore, EnvironmentLockStore
 from tests.databases import new_postgres_database
+from tests.integration.test_erasure import full_tracker, new_marker, rows_saying
 from tests.services import (
     NGINX_PATH,
     Service,
@@ -115,9 +116,9 @@ def needs_redis_and_nginx() -> None:
 
 
 @pytest.fixture
-def scaled_out(postgres, started, tmp_path) -> Iterator[tuple[list[Service], str]]:
+def scaled_out(postgres, started, tmp_path) -> Iterator[tuple[list[Service], str, str]]:
     """Two Rasa replicas, each with its action server, on one PostgreSQL database and one
-    Redis lock store, behind nginx; yields the replicas and nginx's URL."""
+    Redis lock store, behind nginx; yields the replicas, nginx's URL and the database's."""
     needs_redis_and_nginx()
     with redis_server() as redis_url:
         settings = {
@@ -134,11 +135,11 @@ def scaled_out(postgres, started, tmp_path) -> Iterator[tuple[list[Service], str
         for service in (*actions, *replicas):
             service.wait_until_up()
         with nginx_balancer([replica.port for replica in replicas]) as balancer:
-            yield replicas, balancer
+            yield replicas, balancer, settings["DATABASE_URL"]
 
 
 def test_turns_on_alternating_replicas_make_one_conversation(scaled_out):
-    replicas, _ = scaled_out
+    replicas, _, _ = scaled_out
     sender = f"alternating-{uuid.uuid4().hex[:8]}"
     for turn, text in enumerate(TURNS):
         send(replicas[turn % 2].url, sender, text)
@@ -148,10 +149,28 @@ def test_turns_on_alternating_replicas_make_one_conversation(scaled_out):
         assert said_by_person(replica.url, sender) == list(TURNS)
 
 
+def test_delete_my_data_on_one_replica_leaves_no_typed_word_on_either_or_in_postgresql(
+    scaled_out,
+):
+    replicas, _, database = scaled_out
+    marker = new_marker()
+    sender = f"erase-{uuid.uuid4().hex[:8]}"
+    send(replicas[0].url, sender, f"hi, I'm {marker}, I have a knot between my shoulder blades")
+    send(replicas[1].url, sender, "no")
+    assert rows_saying(database, marker)  # there before: the check can fail
+
+    reply = send(replicas[1].url, sender, "delete my data")
+
+    assert "deleted this conversation" in " ".join(m.get("text") or "" for m in reply)
+    for replica in replicas:
+        assert marker not in full_tracker(replica.url, sender)
+    assert rows_saying(database, marker) == []
+
+
 def test_two_replicas_take_turns_on_messages_sent_at_the_same_moment(scaled_out):
     """The Redis lock store makes the second replica wait for the first: both messages are
     handled, one after the other, and each is answered."""
-    replicas, _ = scaled_out
+    replicas, _, _ = scaled_out
     sender = f"together-{uuid.uuid4().hex[:8]}"
     for text in TURNS[:2]:
         send(replicas[0].url, sender, text)
@@ -184,7 +203,7 @@ def test_two_replicas_take_turns_on_messages_sent_at_the_same_moment(scaled_out)
 
 
 def test_a_replica_killed_mid_conversation_leaves_it_to_the_other_through_nginx(scaled_out):
-    replicas, balancer = scaled_out
+    replicas, balancer, _ = scaled_out
     sender = f"failover-{uuid.uuid4().hex[:8]}"
     for text in TURNS[:2]:
         send(balancer, sender, text)
@@ -203,7 +222,7 @@ def test_a_replica_killed_mid_conversation_leaves_it_to_the_other_through_nginx(
 
 
 def test_the_web_chat_works_through_nginx_with_polling_kept_on_one_replica(scaled_out):
-    _, balancer = scaled_out
+    _, balancer, _ = scaled_out
     client = socketio.Client(reconnection=False)
     answers: list[dict] = []
     confirmed, answered = threading.Event(), threading.Event()

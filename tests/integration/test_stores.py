@@ -11,6 +11,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
+from actions.intake.saving import ERASE_ACTION
 from actions.settings import tracker_database_url
 from bot.server.stores import DatabaseTrackerStore
 from tests.databases import new_postgres_database
@@ -106,3 +107,21 @@ async def test_an_unknown_conversation_is_none(stores):
     ours, _ = stores
     assert await ours.retrieve("nobody") is None
     assert await ours.retrieve_full_tracker("nobody") is None
+
+
+async def test_a_turn_that_deletes_my_data_erases_every_session_of_that_conversation_only(stores):
+    ours, _ = stores
+    await save_turn_by_turn(ours, "erased", session(1, 1000) + session(2, 2000))
+    await save_turn_by_turn(ours, "kept", session(1, 1000))
+    tracker = await ours.retrieve("erased")
+    assert tracker is not None
+    for event in (
+        UserUttered("delete my data", {"name": "delete_my_data", "confidence": 0.99}),
+        ActionExecuted(ERASE_ACTION),
+        BotUttered("Done: I've deleted this conversation"),
+        ActionExecuted("action_listen"),
+    ):
+        tracker.update(event)
+    await ours.save(tracker)
+    assert rows(ours, "erased") == [] and await ours.retrieve("erased") is None
+    assert len(rows(ours, "kept")) == len(session(1, 1000))

@@ -195,7 +195,7 @@ CASE = {
     [
         (ActionSuggestTriggerPoints(), CASE, ["utter_knowledge_base_unavailable"]),
         (ActionCloseIntake(), CASE, ["utter_intake_not_saved"]),
-        (ActionDeleteMyData(), CASE, ["utter_data_not_deleted"]),
+        (ActionDeleteMyData(), CASE, ["utter_intake_not_deleted"]),
         (ActionSaveIntake(), CASE, []),  # action_close_intake saves again and tells
         (ValidateIntakeForm(), {**CASE, "requested_slot": "blood_thinners"}, []),
     ],
