@@ -127,14 +127,16 @@ class IntakeRecords:
             intakes = [_intake(record) for record in records]
         return sorted(intakes, key=lambda i: (not i.flagged, i.starts_at, i.ref))
 
-    def erase(self, ref: str) -> bool:
-        """Delete an appointment's intake and its answers; the appointment stays registered."""
+    def erase(self, ref: str) -> str | None:
+        """Delete an appointment's intake and its answers; the appointment stays registered.
+        The conversation that gave the intake (to erase it too), or None without an intake."""
         with Session(self.engine, future=True) as session, session.begin():
             appointment = session.get(Appointment, ref) if valid_ref(ref) else None
             if appointment is None or appointment.record is None:
-                return False
+                return None
+            conversation = appointment.record.conversation_id
             session.delete(appointment.record)
-            return True
+            return conversation
 
     def erase_conversation(self, conversation_id: str) -> int:
         """ "Delete my data": every intake the conversation gave."""

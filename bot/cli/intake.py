@@ -15,7 +15,8 @@ import dateparser
 from actions.intake.records import IntakeRecords, valid_ref
 from actions.knowledge.database import engine
 from actions.knowledge.migrate import upgrade
-from actions.settings import clinic_time, database_url
+from actions.settings import clinic_time, database_url, tracker_database_url
+from bot.server.conversations import erase_conversation
 
 UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
@@ -102,9 +103,11 @@ def run(args: argparse.Namespace, say) -> None:
     elif args.intake_command == "erase":
         if not valid_ref(args.ref):
             sys.exit(f"knotbot: {args.ref!r} is not an appointment reference")
-        if not records.erase(args.ref):
+        conversation = records.erase(args.ref)
+        if conversation is None:
             sys.exit(f"knotbot: there is no intake for {args.ref}; nothing was deleted")
-        say(f"Deleted the intake of {args.ref} and its answers")
+        events = erase_conversation(engine(tracker_database_url(args.database_url)), conversation)
+        say(f"Deleted the intake of {args.ref}, its answers and the conversation ({events} events)")
     elif args.intake_command == "purge":
         count = records.purge(args.older_than)
         say(f"Deleted {count} appointment(s) older than {args.older_than}, with their intakes")

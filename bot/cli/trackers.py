@@ -19,8 +19,8 @@ from sqlalchemy.engine import Engine
 from actions.knowledge.database import engine
 from actions.settings import tracker_database_url
 from bot.cli.intake import age
+from bot.server.conversations import EVENTS_TABLE
 
-EVENTS_TABLE = "events"  # Rasa's SQLTrackerStore keeps every event in this one table
 BATCH = 500
 
 

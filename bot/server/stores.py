@@ -38,6 +38,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.intake.saving import ERASE_ACTION
 from actions.settings import tracker_database_url
 from bot.server.channels.faults import IN_TURN, ConversationStoreUnavailable
+from bot.server.conversations import delete_conversation
 
 LOCK_KEY_PREFIX = "knotbot"  # Redis keys: knotbot:lock:<conversation>
 
@@ -100,19 +101,11 @@ class DatabaseTrackerStore(SQLTrackerStore):
                 itertools.islice(tracker.events, connection.execute(stored).scalar(), None)
             )
             if any(_erases(event) for event in new_events):
-                self._erase(connection, tracker.sender_id)
+                delete_conversation(connection, self.events, tracker.sender_id)
                 return
             rows = [self._row(tracker.sender_id, event) for event in new_events]
             if rows:
                 connection.execute(self.events.insert(), rows)
-
-    def _erase(self, connection: sa.engine.Connection, sender_id: str) -> None:
-        """Every event of every session of the conversation, the turn that asked included.
-        SQLite overwrites what it deletes (secure_delete), so no freed page of the file keeps
-        what the person typed; PostgreSQL's deleted rows are gone from every query."""
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("PRAGMA secure_delete = ON")
-        connection.execute(self.events.delete().where(self.events.c.sender_id == sender_id))
 
     @staticmethod
     def _row(sender_id: str, event: Event) -> dict[str, Any]:

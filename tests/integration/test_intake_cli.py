@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, select
 
 from actions.intake.records import IntakeRecords
 from actions.knowledge.database import engine
 from actions.knowledge.migrate import upgrade
+from actions.settings import tracker_database_url
+from bot.server.conversations import EVENTS_TABLE
 from tests.unit.test_cli import knotbot
 
 
@@ -33,12 +36,39 @@ def test_purge_deletes_what_is_older_than_the_retention(clinic):
     assert records.find("SOON-1") is not None
 
 
-def test_erase_deletes_one_intake_and_says_so(clinic):
+def stored_conversations(url: str, *senders: str) -> dict[str, int]:
+    """Rasa's `events` table beside the records, with two events for each sender."""
+    database = engine(tracker_database_url(url))
+    events = Table(
+        EVENTS_TABLE,
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("sender_id", String(255)),
+        Column("data", Text),
+    )
+    events.create(database, checkfirst=True)
+    with database.begin() as connection:
+        for sender in senders:
+            for text in ("my name is Ada", "a knot in my neck"):
+                connection.execute(events.insert(), {"sender_id": sender, "data": text})
+    with database.connect() as connection:
+        query = select(events.c.sender_id, func.count()).group_by(events.c.sender_id)
+        return dict(connection.execute(query).all())
+
+
+def test_erase_deletes_one_intake_and_the_conversation_that_gave_it(clinic):
     url, records = clinic
+    assert stored_conversations(url, "conv-SOON-1", "conv-OLD-1") == {
+        "conv-SOON-1": 2,
+        "conv-OLD-1": 2,
+    }
     result = knotbot("intake", "--database-url", url, "erase", "SOON-1")
     assert result.returncode == 0, result.stderr
-    assert "Deleted the intake of SOON-1" in result.stdout
+    assert "Deleted the intake of SOON-1, its answers and the conversation (2 events)" in (
+        result.stdout
+    )
     assert records.find("SOON-1") is None
+    assert stored_conversations(url) == {"conv-OLD-1": 2}
 
 
 @pytest.mark.parametrize(

@@ -78,10 +78,10 @@ def test_flagged_intakes_come_first_then_by_start_time(records):
 def test_erasing_removes_the_record_and_its_answers(records):
     records.register_appointment("RIV-2002", NOW, now=NOW)
     records.save("RIV-2002", "tg-42", SLOTS, {"goals": "sleep", "osteoporosis": False}, True)
-    assert records.erase("RIV-2002") is True
+    assert records.erase("RIV-2002") == "tg-42"  # the conversation, to erase it too
     assert records.find("RIV-2002") is None
     assert rows(records, IntakeRecord) == 0 and rows(records, IntakeAnswer) == 0
-    assert records.erase("RIV-2002") is False
+    assert records.erase("RIV-2002") is None
     assert records.starts_at("RIV-2002") is not None  # the clinic's appointment stays
 
 
