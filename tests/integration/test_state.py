@@ -115,11 +115,14 @@ def needs_redis_and_nginx() -> None:
     pytest.skip(missing)
 
 
-@pytest.fixture
-def scaled_out(postgres, started, tmp_path) -> Iterator[tuple[list[Service], str, str]]:
+@pytest.fixture(scope="module")
+def scaled_out(postgres, tmp_path_factory) -> Iterator[tuple[list[Service], str, str]]:
     """Two Rasa replicas, each with its action server, on one PostgreSQL database and one
-    Redis lock store, behind nginx; yields the replicas, nginx's URL and the database's."""
+    Redis lock store, behind nginx; yields the replicas, nginx's URL and the database's.
+    Started once for the module's tests: a test that kills a replica starts it again."""
     needs_redis_and_nginx()
+    tmp_path = tmp_path_factory.mktemp("scaled-out")
+    started: list[Service] = []
     with redis_server() as redis_url:
         settings = {
             "DATABASE_URL": loaded_database(new_postgres_database(postgres)),
@@ -130,12 +133,16 @@ def scaled_out(postgres, started, tmp_path) -> Iterator[tuple[list[Service], str
             rasa_replica(f"rasa-{i}", server, settings, tmp_path)
             for i, server in zip((1, 2), actions, strict=True)
         ]
-        for service in (*actions, *replicas):
-            started.append(service.launch())
-        for service in (*actions, *replicas):
-            service.wait_until_up()
-        with nginx_balancer([replica.port for replica in replicas]) as balancer:
-            yield replicas, balancer, settings["DATABASE_URL"]
+        try:
+            for service in (*actions, *replicas):
+                started.append(service.launch())
+            for service in (*actions, *replicas):
+                service.wait_until_up()
+            with nginx_balancer([replica.port for replica in replicas]) as balancer:
+                yield replicas, balancer, settings["DATABASE_URL"]
+        finally:
+            for service in started:
+                service.stop()
 
 
 def test_turns_on_alternating_replicas_make_one_conversation(scaled_out):
@@ -210,10 +217,12 @@ def test_a_replica_killed_mid_conversation_leaves_it_to_the_other_through_nginx(
     before = tracker(replicas[1].url, sender)["slots"]
 
     replicas[0].kill()
-
-    for text in TURNS[2:]:
-        send(balancer, sender, text)
-    slots = tracker(replicas[1].url, sender)["slots"]
+    try:
+        for text in TURNS[2:]:
+            send(balancer, sender, text)
+        slots = tracker(replicas[1].url, sender)["slots"]
+    finally:
+        replicas[0].start()  # the module's other tests have two replicas again
     assert {k: slots[k] for k in ("pain_regions", "pain_cause")} == {
         k: before[k] for k in ("pain_regions", "pain_cause")
     }
