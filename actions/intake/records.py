@@ -41,6 +41,13 @@ def valid_ref(ref: str) -> bool:
     return isinstance(ref, str) and REF_PATTERN.fullmatch(ref) is not None
 
 
+@dataclass(frozen=True)
+class Purged:
+    appointments: int
+    conversations: tuple[str, ...]
+    """The conversations that gave the purged intakes."""
+
+
 class IntakeRecords:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -148,14 +155,16 @@ class IntakeRecords:
                 session.delete(record)
             return len(records)
 
-    def purge(self, older_than: timedelta, now: datetime | None = None) -> int:
-        """Delete appointments that started more than `older_than` ago, with their intakes."""
+    def purge(self, older_than: timedelta, now: datetime | None = None) -> Purged:
+        """Delete appointments that started more than `older_than` ago, with their intakes;
+        what they were, with the conversations that gave the intakes (to erase them too)."""
         cutoff = _now(now) - older_than
         with Session(self.engine, future=True) as session, session.begin():
             old = session.scalars(select(Appointment).where(Appointment.starts_at < cutoff)).all()
+            conversations = tuple(a.record.conversation_id for a in old if a.record is not None)
             for appointment in old:
                 session.delete(appointment)
-            return len(old)
+            return Purged(len(old), conversations)
 
     @staticmethod
     def _intakes():

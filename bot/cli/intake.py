@@ -41,7 +41,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     purge = actions.add_parser(
         "purge", help="delete appointments, with their intakes, that started long enough ago"
     )
-    purge.add_argument("--older-than", required=True, type=age, help="e.g. 30d, 12h or 4w")
+    purge.add_argument(
+        "--older-than",
+        type=age,
+        default=age(os.environ.get("KNOTBOT_INTAKE_RETENTION") or "30d"),
+        help="how long after the appointment, e.g. 30d, 12h or 4w (default: "
+        "KNOTBOT_INTAKE_RETENTION, else 30d, as the consent text promises)",
+    )
 
 
 def age(text: str) -> timedelta:
@@ -109,5 +115,11 @@ def run(args: argparse.Namespace, say) -> None:
         events = erase_conversation(engine(tracker_database_url(args.database_url)), conversation)
         say(f"Deleted the intake of {args.ref}, its answers and the conversation ({events} events)")
     elif args.intake_command == "purge":
-        count = records.purge(args.older_than)
-        say(f"Deleted {count} appointment(s) older than {args.older_than}, with their intakes")
+        purged = records.purge(args.older_than)
+        conversations = engine(tracker_database_url(args.database_url))
+        for conversation in purged.conversations:
+            erase_conversation(conversations, conversation)
+        say(
+            f"Deleted {purged.appointments} appointment(s) older than {args.older_than}, with "
+            f"their intakes and the {len(purged.conversations)} conversation(s) that gave them"
+        )

@@ -36,6 +36,18 @@ def test_purge_deletes_what_is_older_than_the_retention(clinic):
     assert records.find("SOON-1") is not None
 
 
+def test_purge_erases_the_conversations_of_the_intakes_it_deletes(clinic, monkeypatch):
+    url, records = clinic
+    stored_conversations(url, "conv-OLD-1", "conv-SOON-1", "no-intake")
+    monkeypatch.setenv("KNOTBOT_INTAKE_RETENTION", "35d")  # OLD-2 (31 days) stays
+    result = knotbot("intake", "--database-url", url, "purge")
+    assert result.returncode == 0, result.stderr
+    assert "Deleted 1 appointment(s) older than 35 days" in result.stdout
+    assert "and the 1 conversation(s) that gave them" in result.stdout
+    assert records.find("OLD-1") is None and records.find("OLD-2") is not None
+    assert stored_conversations(url) == {"conv-SOON-1": 2, "no-intake": 2}
+
+
 def stored_conversations(url: str, *senders: str) -> dict[str, int]:
     """Rasa's `events` table beside the records, with two events for each sender."""
     database = engine(tracker_database_url(url))

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from actions.intake.records import IntakeError, IntakeRecords
+from actions.intake.records import IntakeError, IntakeRecords, Purged
 from actions.intake.schema import IntakeAnswer, IntakeRecord
 from actions.knowledge.database import engine
 from actions.knowledge.migrate import upgrade
@@ -100,6 +100,6 @@ def test_purge_removes_appointments_older_than_the_retention_with_their_intakes(
     records.register_appointment("NEW-9", NOW - timedelta(days=29), now=NOW)
     records.save("OLD-9", "c1", SLOTS, {"goals": "x"}, True)
     records.save("NEW-9", "c2", SLOTS, {"goals": "y"}, True)
-    assert records.purge(timedelta(days=30), now=NOW) == 1
+    assert records.purge(timedelta(days=30), now=NOW) == Purged(1, ("c1",))
     assert records.starts_at("OLD-9") is None and records.find("NEW-9") is not None
     assert rows(records, IntakeRecord) == 1 and rows(records, IntakeAnswer) == 1
