@@ -45,7 +45,7 @@ def test_migrations_upgrade_from_empty_and_downgrade(empty_database):
     empty = engine(empty_database)
     assert current_revision(empty) is None
     upgrade(empty)
-    assert current_revision(empty) == "0002"
+    assert current_revision(empty) == "0003"
     assert set(inspect(empty).get_table_names()) >= TABLES
     downgrade(empty)
     assert current_revision(empty) is None
