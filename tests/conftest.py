@@ -122,6 +122,8 @@ class Bot:
     """The web app: the demo page with the chat widget, and the body map."""
     telegram: FakeBotAPI
     """The Bot API the Telegram channel talks to, recording what the bot sent."""
+    database_url: str
+    """The knowledge base and intake records, where staff accounts go too."""
 
     def send(self, sender: str, text: str) -> list[dict]:
         reply = requests.post(
@@ -210,6 +212,7 @@ def bot(kb_url, tmp_path_factory) -> Iterator[Bot]:
             logs=logs,
             web_url=f"http://127.0.0.1:{web_port}",
             telegram=telegram,
+            database_url=kb_url,
         )
     finally:
         for _, process, _ in processes:

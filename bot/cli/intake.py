@@ -12,11 +12,12 @@ from urllib.parse import quote
 
 import dateparser
 
+from actions.intake.conversations import erase_conversation, erase_intake
 from actions.intake.records import IntakeRecords, valid_ref
 from actions.knowledge.database import engine
 from actions.knowledge.migrate import upgrade
 from actions.settings import clinic_time, database_url, tracker_database_url
-from bot.server.conversations import erase_conversation
+from bot.web.staff.audit import COMMAND_LINE, AuditTrail, command_line_actor
 
 UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
@@ -109,10 +110,11 @@ def run(args: argparse.Namespace, say) -> None:
     elif args.intake_command == "erase":
         if not valid_ref(args.ref):
             sys.exit(f"knotbot: {args.ref!r} is not an appointment reference")
-        conversation = records.erase(args.ref)
-        if conversation is None:
+        events = erase_intake(records, engine(tracker_database_url(args.database_url)), args.ref)
+        if events is None:
             sys.exit(f"knotbot: there is no intake for {args.ref}; nothing was deleted")
-        events = erase_conversation(engine(tracker_database_url(args.database_url)), conversation)
+        actor = command_line_actor()
+        AuditTrail(database).record(actor, "intake_erase", COMMAND_LINE, args.ref)
         say(f"Deleted the intake of {args.ref}, its answers and the conversation ({events} events)")
     elif args.intake_command == "purge":
         purged = records.purge(args.older_than)

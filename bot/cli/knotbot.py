@@ -4,6 +4,8 @@ knotbot lexicon      build the spaCy lexicon pipeline from data/lexicon
 knotbot kb ...       load, check and query the knowledge base (knotbot kb -h)
 knotbot intake ...   invite, erase or purge clinic intake records (knotbot intake -h)
 knotbot trackers purge  delete conversations past the retention (KNOTBOT_TRACKER_RETENTION)
+knotbot staff ...    add, disable, enable, reset-password or list staff accounts
+knotbot audit export the audit trail of who opened which intake, as CSV
 knotbot train        train the Rasa model, only when config or data changed
 knotbot run          all of the above, then the action server, the Rasa server and the web app
 knotbot web          the web app alone: the demo clinic page, the chat widget, the body map
@@ -29,7 +31,7 @@ from pathlib import Path
 import requests
 
 from actions.settings import PROJECT_ROOT, database_url
-from bot.cli import intake, knowledge, trackers
+from bot.cli import intake, knowledge, staff, trackers
 from bot.devtools.bench import command as bench
 from bot.server.channels.limits import REFUSAL_STATUSES
 from bot.server.launch import (
@@ -43,7 +45,7 @@ from bot.server.launch import (
     train,
 )
 
-# Wider than loopback (behind a proxy, in a container) only with the clinic token set.
+# Wider than loopback (behind a proxy, in a container) only with the clinic API token set.
 WEB_HOST = os.environ.get("KNOTBOT_WEB_HOST", "127.0.0.1")
 
 
@@ -52,20 +54,28 @@ def web(port: int, rasa: str, host: str = WEB_HOST) -> None:
     token = os.environ.get("KNOTBOT_CLINIC_TOKEN") or os.environ.get("KNOTBOT_API_TOKEN")
     if not token and not _is_loopback(host):
         sys.exit(
-            f"knotbot: KNOTBOT_WEB_HOST is {host}, so the clinic's intakes would be open to "
-            "anyone who can reach it: set KNOTBOT_CLINIC_TOKEN (the clinic staff token), "
+            f"knotbot: KNOTBOT_WEB_HOST is {host}, so the clinic API's intakes would be open "
+            "to anyone who can reach it: set KNOTBOT_CLINIC_TOKEN (the clinic's API token), "
             "or listen on 127.0.0.1"
         )
     from actions.knowledge.database import engine
     from actions.knowledge.migrate import upgrade
     from bot.web.app import create_app
+    from bot.web.staff.desk import StaffDesk
 
     upgrade(engine())  # the intake tables, when the knowledge base was loaded before them
+    try:
+        desk = StaffDesk.on(engine())
+    except ValueError as wrong_setting:
+        sys.exit(f"knotbot: {wrong_setting}")
     app = create_app(
         rasa_url=rasa,
         booking_url=os.environ.get("KNOTBOT_BOOKING_URL", "/#booking"),
         locale=os.environ.get("KNOTBOT_LOCALE", "en-US"),
         clinic_token=token,
+        desk=desk,
+        # behind an HTTPS proxy the app may see plain HTTP: the public address says the truth
+        always_secure=(os.environ.get("KNOTBOT_PUBLIC_WEB_URL") or "").startswith("https://"),
     )
     say(f"Web app on http://{host}:{port}/ (the chat widget talks to {rasa})")
     app.run(host=host, port=port, access_log=False, motd=False, workers=1)
@@ -115,7 +125,9 @@ def _announce_when_ready(timeout: float = 300) -> None:
             "chat in this terminal with `make chat`, or POST to "
             f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook "
             '({"sender": "me", "message": "hello"}). Clinic staff read intakes at '
-            f"http://127.0.0.1:{WEB_PORT}/staff/. Ctrl-C stops everything."
+            f"http://127.0.0.1:{WEB_PORT}/staff/ with an account of their own "
+            '(`.venv/bin/knotbot staff add NAME --name "Full Name" --role admin`). '
+            "Ctrl-C stops everything."
         )
         return
 
@@ -159,6 +171,7 @@ def main(argv: list[str] | None = None) -> None:
     knowledge.add_commands(commands)
     intake.add_commands(commands)
     trackers.add_commands(commands)
+    staff.add_commands(commands)
     bench.add_command(commands)
     train_parser = commands.add_parser("train", help="train when config or data changed")
     train_parser.add_argument("--force", action="store_true", help="train even when unchanged")
@@ -191,6 +204,8 @@ def main(argv: list[str] | None = None) -> None:
         intake.run(args, say)
     elif args.command == "trackers":
         trackers.run(args, say)
+    elif args.command in ("staff", "audit"):
+        staff.run(args, say)
     elif args.command == "train":
         train(force=args.force)
     elif args.command == "run":

@@ -16,10 +16,10 @@ from datetime import timedelta
 from sqlalchemy import MetaData, Table, delete, func, inspect, select
 from sqlalchemy.engine import Engine
 
+from actions.intake.conversations import EVENTS_TABLE
 from actions.knowledge.database import engine
 from actions.settings import tracker_database_url
 from bot.cli.intake import age
-from bot.server.conversations import EVENTS_TABLE
 
 BATCH = 500
 

@@ -35,10 +35,10 @@ from redis.exceptions import WatchError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.intake.conversations import delete_conversation
 from actions.intake.saving import ERASE_ACTION
 from actions.settings import tracker_database_url
 from bot.server.channels.faults import IN_TURN, ConversationStoreUnavailable
-from bot.server.conversations import delete_conversation
 
 LOCK_KEY_PREFIX = "knotbot"  # Redis keys: knotbot:lock:<conversation>
 

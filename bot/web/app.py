@@ -10,14 +10,17 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.exceptions import NotFound
 from sanic.request import Request
+from sqlalchemy.engine import Engine
 
 from actions.intake.records import IntakeRecords
+from actions.knowledge.database import engine
 from actions.knowledge.pain import SIDES, read_regions
 from actions.knowledge.rank import KnowledgeBase
-from actions.settings import PROJECT_ROOT, emergency_number
+from actions.settings import PROJECT_ROOT, emergency_number, tracker_database_url
 from bot.web.bodymap import Spot, body_map
 from bot.web.clinic import clinic_api
-from bot.web.staff import staff_pages
+from bot.web.staff.desk import StaffDesk
+from bot.web.staff.pages import staff_pages
 
 WEB_DIR = Path(__file__).parent
 WIDGET_DIR = WEB_DIR / "widget"
@@ -34,12 +37,20 @@ def create_app(
     locale: str = "en-US",
     clinic_token: str | None = None,
     records: IntakeRecords | None = None,
+    desk: StaffDesk | None = None,
+    conversations: Engine | None = None,
+    always_secure: bool = False,
 ) -> Sanic:
+    """`records`, `desk` and `conversations` (the tracker store's database) default to the
+    databases the settings name; tests give their own, and a desk with a clock of their own."""
     app = Sanic("knotbot_web")
     app.config.FALLBACK_ERROR_FORMAT = "json"
     records = records or IntakeRecords.default()
-    app.blueprint(clinic_api(clinic_token, records))
-    app.blueprint(staff_pages(clinic_token, records, KnowledgeBase.default()))
+    knowledge = KnowledgeBase(records.engine)  # one database holds both
+    desk = desk or StaffDesk.on(records.engine)
+    conversations = conversations or engine(tracker_database_url())
+    app.blueprint(clinic_api(clinic_token, records, desk.trail))
+    app.blueprint(staff_pages(desk, records, knowledge, conversations, always_secure))
 
     @app.get("/")
     async def demo_page(request: Request) -> response.HTTPResponse:
@@ -86,7 +97,7 @@ def create_app(
         side = request.args.get("side") or None
         unknown = [code for code in regions if code not in read_regions()]
         if muscles:
-            known = {card.code for card in KnowledgeBase.default().cards(muscles)}
+            known = {card.code for card in knowledge.cards(muscles)}
             unknown += [code for code in muscles if code not in known]
         if unknown or (side and side not in SIDES):
             return response.json(

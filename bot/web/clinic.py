@@ -14,20 +14,18 @@ from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
-from actions.intake.questionnaire import (
-    QUESTIONNAIRE_ID,
-    fhir_questionnaire,
-    load_questionnaire,
-    questionnaire_response,
-)
+from actions.intake.questionnaire import QUESTIONNAIRE_ID, fhir_questionnaire, load_questionnaire
 from actions.intake.records import Intake, IntakeError, IntakeRecords
+from bot.web.fhir import FHIR_JSON, fhir_response
+from bot.web.staff.audit import CLINIC_TOKEN, NO_TOKEN, AuditTrail
 
-FHIR_JSON = "application/fhir+json"
-FHIR_STATUS = {"in_progress": "in-progress", "completed": "completed"}
 
-
-def clinic_api(token: str | None, records: IntakeRecords) -> Blueprint:
+def clinic_api(token: str | None, records: IntakeRecords, trail: AuditTrail) -> Blueprint:
     clinic = Blueprint("knotbot_clinic", url_prefix="/clinic")
+
+    def audit(request: Request, action: str, ref: str | None = None) -> None:
+        source = str(request.remote_addr or request.ip or "unknown")
+        trail.record(CLINIC_TOKEN if token else NO_TOKEN, action, source, ref)
 
     def staff_only(handler):
         @wraps(handler)
@@ -64,19 +62,30 @@ def clinic_api(token: str | None, records: IntakeRecords) -> Blueprint:
     @staff_only
     async def intakes(request: Request) -> response.HTTPResponse:
         today = datetime.combine(datetime.now(timezone.utc).date(), time(), timezone.utc)
+        audit(request, "intake_list")
         return response.json({"intakes": [_public(i) for i in records.upcoming(today)]})
 
     @clinic.get("/intakes/<ref:str>")
     @staff_only
     async def intake(request: Request, ref: str) -> response.HTTPResponse:
-        return _one(records, ref, lambda found: response.json(_public(found)))
+        return _one(
+            records, ref, lambda found: audited(request, "intake_view", ref, _public(found))
+        )
 
     @clinic.get("/intakes/<ref:str>/fhir")
     @staff_only
     async def intake_as_fhir(request: Request, ref: str) -> response.HTTPResponse:
         return _one(
-            records, ref, lambda found: response.json(fhir_response(found), content_type=FHIR_JSON)
+            records,
+            ref,
+            lambda found: audited(request, "fhir_export", ref, fhir_response(found), FHIR_JSON),
         )
+
+    def audited(
+        request: Request, action: str, ref: str, body: dict[str, Any], content_type: str = ""
+    ) -> response.HTTPResponse:
+        audit(request, action, ref)
+        return response.json(body, content_type=content_type or "application/json")
 
     @clinic.get(f"/fhir/Questionnaire/{QUESTIONNAIRE_ID}")
     async def questionnaire(request: Request) -> response.HTTPResponse:
@@ -84,21 +93,6 @@ def clinic_api(token: str | None, records: IntakeRecords) -> Blueprint:
         return response.json(fhir_questionnaire(load_questionnaire()), content_type=FHIR_JSON)
 
     return clinic
-
-
-def fhir_response(intake: Intake) -> dict[str, Any]:
-    """The intake as a QuestionnaireResponse: triage items from the slots, the rest from the
-    answers the patient gave."""
-    questionnaire = load_questionnaire()
-    answers = {
-        item.code: intake.slots.get(item.from_slot)
-        if item.from_slot
-        else intake.answers.get(item.code)
-        for item in questionnaire.items
-    }
-    return questionnaire_response(
-        questionnaire, intake.ref, answers, intake.updated_at, FHIR_STATUS[intake.status]
-    )
 
 
 def _one(records: IntakeRecords, ref: str, render) -> response.HTTPResponse:

@@ -19,6 +19,7 @@ from bot.server.channels.socketio import TURN_DONE
 from tests.conftest import CLINIC_TOKEN, texts
 from tests.integration.test_intake_conversation import appointment, start
 from tests.integration.test_telegram import Chat
+from tests.staff import new_staff_member, sign_in
 
 COUNTRIES = emergency_numbers()["countries"]
 EMERGENCY = "crushing chest pain, I'm short of breath and sweating"
@@ -199,7 +200,8 @@ def test_an_emergency_intake_in_great_britain_is_recorded_with_999(bot):
     fhir = requests.get(f"{bot.web_url}/clinic/intakes/{ref}/fhir", headers=STAFF, timeout=10)
     items = {item["linkId"]: item["answer"] for item in fhir.json()["item"]}
     assert items["emergency_number"] == [{"valueString": "999"}]
-    page = requests.get(f"{bot.web_url}/staff/intakes/{ref}", headers=STAFF, timeout=10).text
+    staff = sign_in(bot.web_url, new_staff_member(bot.database_url))
+    page = staff.get(f"{bot.web_url}/staff/intakes/{ref}", timeout=10).text
     banner = page[page.index('class="banner"') : page.index('id="summary-title"')]
     assert "to call 999 now" in " ".join(banner.split())
     assert_only("999", re.sub(r"<[^>]+>", " ", page.replace(ref, "")))

@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, select
 
 from actions.intake.records import IntakeRecords
 from actions.knowledge.database import engine
 from actions.knowledge.migrate import upgrade
-from actions.settings import tracker_database_url
-from bot.server.conversations import EVENTS_TABLE
+from tests.intakes import stored_conversations
 from tests.unit.test_cli import knotbot
 
 
@@ -46,26 +44,6 @@ def test_purge_erases_the_conversations_of_the_intakes_it_deletes(clinic, monkey
     assert "and the 1 conversation(s) that gave them" in result.stdout
     assert records.find("OLD-1") is None and records.find("OLD-2") is not None
     assert stored_conversations(url) == {"conv-SOON-1": 2, "no-intake": 2}
-
-
-def stored_conversations(url: str, *senders: str) -> dict[str, int]:
-    """Rasa's `events` table beside the records, with two events for each sender."""
-    database = engine(tracker_database_url(url))
-    events = Table(
-        EVENTS_TABLE,
-        MetaData(),
-        Column("id", Integer, primary_key=True),
-        Column("sender_id", String(255)),
-        Column("data", Text),
-    )
-    events.create(database, checkfirst=True)
-    with database.begin() as connection:
-        for sender in senders:
-            for text in ("my name is Ada", "a knot in my neck"):
-                connection.execute(events.insert(), {"sender_id": sender, "data": text})
-    with database.connect() as connection:
-        query = select(events.c.sender_id, func.count()).group_by(events.c.sender_id)
-        return dict(connection.execute(query).all())
 
 
 def test_erase_deletes_one_intake_and_the_conversation_that_gave_it(clinic):

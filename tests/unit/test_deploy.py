@@ -30,6 +30,7 @@ DOCUMENTED = re.compile(r"^\| `([A-Z][A-Z0-9_]*)` \|", re.MULTILINE)
 # Read by programs that are not KnotBot's code (each named in deploy/README.md's table)
 THIRD_PARTY = {
     "SANIC_HOST",
+    "SANIC_PROXIES_COUNT",
     "RASA_TELEMETRY_ENABLED",
     "POSTGRES_USER",
     "POSTGRES_PASSWORD",

@@ -1,12 +1,14 @@
 """The conversations the Rasa server stores, as rows of Rasa's `events` table (one per
-event, by `sender_id`): erased whole when the person asks, from the tracker store in a
-turn or from the command line. Only SQLAlchemy: the `knotbot` commands import this
-without Rasa."""
+event, by `sender_id`): erased whole when the person asks, by the tracker store in a
+turn, or by the command line or a staff page with the intake. Only SQLAlchemy: the
+`knotbot` commands and the web app import this without Rasa."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+
+from actions.intake.records import IntakeRecords
 
 EVENTS_TABLE = "events"  # Rasa's SQLTrackerStore keeps every event in this one table
 
@@ -27,3 +29,12 @@ def erase_conversation(database: Engine, sender_id: str) -> int:
     events = sa.Table(EVENTS_TABLE, sa.MetaData(), autoload_with=database)
     with database.begin() as connection:
         return delete_conversation(connection, events, sender_id)
+
+
+def erase_intake(records: IntakeRecords, conversations: Engine, ref: str) -> int | None:
+    """Staff's or the command line's erase: the intake, its answers and the conversation
+    that gave it. The number of events deleted, or None when `ref` has no intake."""
+    conversation = records.erase(ref)
+    if conversation is None:
+        return None
+    return erase_conversation(conversations, conversation)
