@@ -33,11 +33,13 @@ def fill_in_login(
 
 
 def sign_in(web: str, username: str, password: str = PASSWORD) -> requests.Session:
-    """A session signed in as `username`; its `csrf` is the token its forms must send."""
+    """A session signed in as `username` (its `username`); its `csrf` is the token its
+    forms must send."""
     session = requests.Session()
     reply = fill_in_login(session, web, username, password)
     assert reply.status_code == 200 and reply.url == f"{web}/staff/", reply.text
     session.csrf = form_token(reply.text)  # type: ignore[attr-defined]
+    session.username = username  # type: ignore[attr-defined]
     return session
 
 

@@ -413,6 +413,16 @@ def test_staff_cannot_open_the_admin_pages(clinic, signed_in):
         timeout=10,
     )
     assert reply.status_code == 403 and clinic.desk.accounts.find("sneaky") is None
+    tried = clinic.audit(actor=signed_in.username, action="admin_page")  # type: ignore[attr-defined]
+    assert [(e.subject, e.outcome, e.reason) for e in reversed(tried)] == [
+        (path, "refused", "not an admin")
+        for path in (
+            "/staff/admin/accounts",
+            "/staff/admin/audit",
+            "/staff/admin/audit.csv",
+            "/staff/admin/accounts",
+        )
+    ]
 
 
 def test_an_admin_adds_a_staff_account_who_then_signs_in_as_themselves(clinic):

@@ -51,8 +51,10 @@ def test_a_registered_appointment_shows_its_intake_to_staff(bot, kb_url):
         {"X-Token": CLINIC_TOKEN},
     ],
 )
-@pytest.mark.parametrize("path", ["/clinic/intakes", "/clinic/intakes/API-1001"])
-def test_without_the_staff_token_nothing_of_a_record_is_shown(bot, headers, path):
+@pytest.mark.parametrize(
+    "path", ["/clinic/intakes", "/clinic/intakes/API-1001", "/clinic/intakes/API-1001/fhir"]
+)
+def test_without_the_clinic_token_nothing_of_a_record_is_shown(bot, headers, path):
     reply = requests.get(bot.web_url + path, headers=headers, timeout=10)
     assert reply.status_code == 401
     assert "API-1001" not in reply.text and "low_back" not in reply.text

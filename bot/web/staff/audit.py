@@ -33,6 +33,7 @@ ACTIONS = {
     "audit_view": "Read the audit trail",
     "audit_export": "Exported the audit trail",
     "csrf": "Sent a form without its token",
+    "admin_page": "Opened an admin's page",
 }
 """Every action the trail records, with the words the admin page shows."""
 CLINIC_TOKEN = "clinic token"

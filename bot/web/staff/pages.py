@@ -119,6 +119,10 @@ def staff_pages(
             request: Request, me: SignedIn, *args: Any, **kwargs: Any
         ) -> response.HTTPResponse:
             if not me.account.admin:
+                desk.trail.record(
+                    me.account.username, "admin_page", source(request), request.path,
+                    refused="not an admin",
+                )  # fmt: skip
                 return refused(me, "Only an admin can open this page.")
             return await handler(request, me, *args, **kwargs)
 
