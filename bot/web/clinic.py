@@ -17,15 +17,14 @@ from sanic.request import Request
 from actions.intake.questionnaire import QUESTIONNAIRE_ID, fhir_questionnaire, load_questionnaire
 from actions.intake.records import Intake, IntakeError, IntakeRecords
 from bot.web.fhir import FHIR_JSON, fhir_response
-from bot.web.staff.audit import CLINIC_TOKEN, NO_TOKEN, AuditTrail
+from bot.web.staff.audit import CLINIC_TOKEN, NO_TOKEN, AuditTrail, client_address
 
 
 def clinic_api(token: str | None, records: IntakeRecords, trail: AuditTrail) -> Blueprint:
     clinic = Blueprint("knotbot_clinic", url_prefix="/clinic")
 
     def audit(request: Request, action: str, ref: str | None = None) -> None:
-        source = str(request.remote_addr or request.ip or "unknown")
-        trail.record(CLINIC_TOKEN if token else NO_TOKEN, action, source, ref)
+        trail.record(CLINIC_TOKEN if token else NO_TOKEN, action, client_address(request), ref)
 
     def staff_only(handler):
         @wraps(handler)

@@ -11,6 +11,7 @@ from dataclasses import astuple, dataclass, fields
 from datetime import datetime
 from typing import TextIO
 
+from sanic.request import Request
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -43,6 +44,12 @@ COMMAND_LINE = "command line"
 UNKNOWN_ACCOUNT = "unknown account"
 """The actor of a refused sign-in with a name no account has: what was typed is not kept,
 as it is sometimes a password typed in the wrong field."""
+
+
+def client_address(request: Request) -> str:
+    """Where a web request came from, as the trail records it: the client's address through
+    the proxies Sanic is told of (SANIC_PROXIES_COUNT), else the peer's."""
+    return str(request.remote_addr or request.ip or "unknown")
 
 
 def command_line_actor() -> str:

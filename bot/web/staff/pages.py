@@ -28,7 +28,7 @@ from actions.triage.result import levels
 from bot.web import intake_view
 from bot.web.fhir import FHIR_JSON, fhir_response
 from bot.web.staff.accounts import AccountError
-from bot.web.staff.audit import ACTIONS, write_csv
+from bot.web.staff.audit import ACTIONS, client_address, write_csv
 from bot.web.staff.desk import StaffDesk
 from bot.web.staff.schema import ROLES
 from bot.web.staff.sessions import SignedIn
@@ -83,11 +83,15 @@ def staff_pages(
         html = templates.get_template(name).render(me=me, printable=False, **context)
         return response.html(html, status=status)
 
-    def source(request: Request) -> str:
-        return str(request.remote_addr or request.ip or "unknown")
-
-    def audit(request: Request, me: SignedIn, action: str, subject: str | None = None) -> None:
-        desk.trail.record(me.account.username, action, source(request), subject)
+    def audit(
+        request: Request,
+        me: SignedIn,
+        action: str,
+        subject: str | None = None,
+        refused_because: str | None = None,
+    ) -> None:
+        source = client_address(request)
+        desk.trail.record(me.account.username, action, source, subject, refused_because)
 
     def refused(me: SignedIn | None, why: str, status: int = 403) -> response.HTTPResponse:
         return page("refused.html", me, status, why=why)
@@ -105,9 +109,7 @@ def staff_pages(
                     _set_cookie(reply, SESSION_COOKIE, "", 0, secure(request))
                 return reply
             if request.method == "POST" and not _same(request.form.get("csrf"), me.csrf_token):
-                desk.trail.record(
-                    me.account.username, "csrf", source(request), refused="form without token"
-                )
+                audit(request, me, "csrf", refused_because="form without token")
                 return refused(me, "This form has expired. Go back, reload, try again.")
             return await handler(request, me, *args, **kwargs)
 
@@ -119,10 +121,7 @@ def staff_pages(
             request: Request, me: SignedIn, *args: Any, **kwargs: Any
         ) -> response.HTTPResponse:
             if not me.account.admin:
-                desk.trail.record(
-                    me.account.username, "admin_page", source(request), request.path,
-                    refused="not an admin",
-                )  # fmt: skip
+                audit(request, me, "admin_page", request.path, refused_because="not an admin")
                 return refused(me, "Only an admin can open this page.")
             return await handler(request, me, *args, **kwargs)
 
@@ -220,7 +219,9 @@ def staff_pages(
         if not _same(request.form.get("csrf"), request.cookies.get(LOGIN_COOKIE)):
             return login_form(request, "The form had expired. Please sign in again.", 403)
         outcome = desk.sign_in.attempt(
-            request.form.get("username") or "", request.form.get("password") or "", source(request)
+            request.form.get("username") or "",
+            request.form.get("password") or "",
+            client_address(request),
         )
         if isinstance(outcome, Refused):
             return login_form(request, outcome.message, 401)
