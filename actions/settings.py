@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +21,14 @@ DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'knotbot.db'}"
 def database_url() -> str:
     """The SQLAlchemy URL of the knowledge base and records: DATABASE_URL or embedded SQLite."""
     return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def today() -> date:
+    """The date the assistant reads "since Tuesday" against: KNOTBOT_TODAY (an ISO date) when
+    set, else the machine's. Evaluations set it so that sets written on one day (the held-out
+    sets of `knotbot understanding`) read the same on any other."""
+    given = (os.environ.get("KNOTBOT_TODAY") or "").strip()
+    return date.fromisoformat(given) if given else date.today()
 
 
 def tracker_database_url(url: str | None = None) -> str:

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.channels import abilities_of
 from actions.knowledge.pain import read_regions
+from actions.settings import today
 from actions.tracker_state import message_from
 from actions.triage.interview import questions_to_ask, screening_group
 from actions.triage.places import body_areas, vague_regions
@@ -63,7 +64,9 @@ class ValidateTriageForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         requested = tracker.get_slot(REQUESTED_SLOT)
-        reading = read_message(message_from(tracker), requested, interview_from(tracker.slots))
+        reading = read_message(
+            message_from(tracker), requested, interview_from(tracker.slots), today()
+        )
         if reading.interrupted:
             return [ActionExecutionRejected(self.form_name())]
         for response in reading.responses:

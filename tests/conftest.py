@@ -17,6 +17,7 @@ import requests
 from actions.knowledge.database import engine
 from actions.knowledge.seed import load
 from actions.settings import PROJECT_ROOT
+from bot.devtools import understanding
 from bot.server import launch
 from bot.server.channels.limits import REFUSAL_STATUSES
 from tests.databases import free_port, new_postgres_database, postgres_bindir, postgres_server
@@ -177,6 +178,7 @@ def bot(kb_url, tmp_path_factory) -> Iterator[Bot]:
         "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
         "TELEGRAM_API_URL": telegram.url,
         "KNOTBOT_CLINIC_TOKEN": CLINIC_TOKEN,
+        "KNOTBOT_TODAY": understanding.WRITTEN_ON.isoformat(),
     }
     env.pop("KNOTBOT_API_TOKEN", None)
     processes = []

@@ -214,7 +214,8 @@ def _read_regions(
 
 def _read_side(message: Message, case: Case, reading: Reading) -> None:
     sides = set(message.values("side"))
-    if message.has_role("body_region", "both_sides") or {"left", "right"} <= sides:
+    # "my traps" is both sides, unless a side is named: "traps are tight, the left one"
+    if {"left", "right"} <= sides or (not sides and message.has_role("body_region", "both_sides")):
         sides.add("both")
     side = next((s for s in ("both", "left", "right", "center") if s in sides), None)
     if side and (case.side is None or message.values("body_region")):

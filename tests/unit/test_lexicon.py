@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import spacy
+import yaml
 
 from actions.settings import DATA_DIR
 from bot.server.nlu import lexicon
@@ -164,10 +165,11 @@ def test_a_negated_cause_is_left_out_and_a_guessed_one_kept(nlp, text, cause, pr
 
 
 def test_a_term_in_two_entries_is_refused(tmp_path):
-    for name in ("regions.yml", "causes.yml", "findings.yml", "sides.yml", "context.yml"):
-        (tmp_path / name).write_text((DATA_DIR / "lexicon" / name).read_text())
-    with (tmp_path / "sides.yml").open("a") as sides:
-        sides.write("  dehydrated: [laptop]\n")
+    for path in (DATA_DIR / "lexicon").glob("*.yml"):
+        (tmp_path / path.name).write_text(path.read_text())
+    sides = yaml.safe_load((tmp_path / "sides.yml").read_text())
+    sides["sides"]["dehydrated"] = ["laptop"]
+    (tmp_path / "sides.yml").write_text(yaml.safe_dump(sides))
     with pytest.raises(lexicon.LexiconError, match="'laptop'"):
         lexicon.build(tmp_path, tmp_path / "out")
 
@@ -206,6 +208,38 @@ def test_a_word_two_vocabulary_words_are_equally_close_to_is_left_alone():
     assert speller.correct("shouldr") == "shoulder"
     assert speller.correct("kneee") == "knee"  # a doubled letter beats a changed one
     assert speller.correct("xalf") is None  # calf or half: no guess
+
+
+def test_two_misspellings_of_one_word_are_one_reading():
+    from bot.server.nlu.spelling import Speller
+
+    speller = Speller(
+        ["shoulder", "sholder", "shouldr"], {"sholder": "shoulder", "shouldr": "shoulder"}
+    )
+    assert speller.correct("sholdr") == "shoulder"  # as close to both: both are shoulder
+    assert speller.correct("sholder") == "shoulder"  # a known misspelling is its word
+
+
+def test_a_slip_of_a_neighbouring_key_or_vowel_breaks_a_tie():
+    from bot.server.nlu.spelling import Speller
+
+    assert Speller(["front", "fruit"]).correct("frunt") == "front"
+
+
+@pytest.mark.parametrize(
+    ("word", "vocabulary"),
+    [
+        ("bot", ["both"]),  # three letters: too short to guess
+        ("erm", ["arm"]),
+        ("refered", ["fevered"]),  # another first letter
+        ("realising", ["revising"]),  # a British spelling is English
+        ("cafe", ["calf", "calfe"]),
+    ],
+)
+def test_what_the_speller_leaves_alone(word, vocabulary):
+    from bot.server.nlu.spelling import Speller
+
+    assert Speller(vocabulary, kept=["cafe"]).correct(word) is None
 
 
 @pytest.mark.parametrize(

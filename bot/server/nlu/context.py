@@ -6,6 +6,13 @@ data/lexicon/context.yml (kept in the built pipeline's meta) say that it is not 
 and for some of them that its red-flag question should be asked next. ConText limits each
 cue to its sentence (the sentencizer in the lexicon pipeline sets them), to `reach` words
 and to its clause; a list carries a cue past its commas ("not swollen, warm or red").
+Clauses end at the `breaks` as written ("thinks" ends one, "think" does not: "I don't
+think I injured it" is no injury).
+
+The same matcher finds the phrases that modify nothing but whose words are no place or
+side (`not_places`: "back then", "right now") and the figures of speech whose place counts
+only when no other is named (`figures`: "a pain in the neck"); bot/server/nlu/lexicon.py
+reads them through `cue_spans`.
 """
 
 from __future__ import annotations
@@ -19,6 +26,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 PSEUDO = "PSEUDO"
+NOT_PLACE = "NOT_PLACE"
+"""Phrases whose body words are no place ("back then", "on the other hand", "foot the bill")."""
+FIGURE = "FIGURE"
+"""Figures of speech whose place is one only when no other is named ("a pain in the neck")."""
+NUMBER = "#"
+"""In a cue, any number: "6 feet tall", "fell 10 feet"."""
 TARGETS = "knotbot_context_targets"
 DIRECTIONS = {"before": "FORWARD", "after": "BACKWARD", "around": "BIDIRECTIONAL"}
 LISTED = "knotbot_listed"
@@ -51,7 +64,12 @@ class Context:
         self.keeps_finding = {c.upper() for c in spec.get("keeps_finding", [])}
         self.unbroken = {c.upper() for c in spec.get("unbroken", [])}
         self.reach = int(spec["reach"])
-        self.breaks = [self._norms(nlp, b) for b in spec.get("breaks", [])]
+        # the words themselves, not their corrected norms: the speller reads "thinks" as
+        # "think" (a plural it does not list), and "I don't think I injured it" is no break
+        self.breaks = [
+            tuple(t.lower_ for t in nlp.make_doc(b.lower()) if not t.is_space)
+            for b in spec.get("breaks", [])
+        ]
         # A cue inside a finding's own words ("can't breathe") is no cue. medspaCy 1.3.1
         # hands `prune_on_target_overlap` to the graph as its `prune_on_modifier_overlap`,
         # the switch that drops such cues, so that is the one to set.
@@ -70,11 +88,18 @@ class Context:
         return tuple(self.normal(t.norm_) for t in doc if not t.is_space)
 
     def _rules(self, nlp: Language, spec: dict[str, Any]) -> Iterable[ConTextRule]:
-        def pattern(literal: str) -> list[dict[str, str]]:
-            return [{"NORM": norm} for norm in self._norms(nlp, literal)]
+        def pattern(literal: str) -> list[dict[str, Any]]:
+            return [
+                {"LIKE_NUM": True} if norm == NUMBER else {"NORM": norm}
+                for norm in self._norms(nlp, literal)
+            ]
 
         for literal in spec["cues"].get("pseudo", []):
             yield ConTextRule(literal, PSEUDO, pattern=pattern(literal), direction="PSEUDO")
+        # phrases that modify nothing, matched for their words only: no place, no side
+        for category, key in ((NOT_PLACE, "not_places"), (FIGURE, "figures")):
+            for literal in spec.get(key, []):
+                yield ConTextRule(literal, category, pattern=pattern(literal), direction="PSEUDO")
         for category, cues in spec["cues"].items():
             if category == "pseudo":
                 continue
@@ -115,11 +140,11 @@ class Context:
         """No clause ends between `start` and `end`, or only the commas of what may be a
         list ending in "or" or "nor" ("not swollen, warm or red"). What a cue reaches only
         through such commas is in doubt: "no fever, stiff neck or..." may list a symptom."""
-        norms = [t.norm_ for t in doc[start:end]]
-        broken = [b for b in self.breaks if _contains(norms, b)]
+        words = [t.lower_ for t in doc[start:end]]
+        broken = [b for b in self.breaks if _contains(words, b)]
         if not broken:
             return True
-        closing = {t.norm_ for t in doc[after_target : after_target + 2]} | set(norms)
+        closing = {t.lower_ for t in doc[after_target : after_target + 2]} | set(words)
         if broken != [(",",)] or not closing & {"or", "nor"}:
             return False
         doc.user_data.setdefault(LISTED, set()).add(after_target)
@@ -129,10 +154,13 @@ class Context:
         doc.spans[TARGETS] = targets
         return self.component(doc)
 
-    def cue_tokens(self, doc: Doc) -> set[int]:
-        """The tokens of the cues found: words like "came back" are no place on the body."""
+    def cue_spans(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """(start, end, category) of the cues found: words like "came back" or "back then"
+        are no place on the body, and a figure's ("a pain in the neck") is one only alone."""
         graph = doc._.context_graph
-        return {i for m in graph.modifiers for i in range(*m.modifier_span)} if graph else set()
+        if not graph:
+            return []
+        return [(*m.modifier_span, m.category) for m in graph.modifiers]
 
     def verdict(self, span: Span, is_cause: bool) -> Verdict:
         categories = {m.category for m in span._.modifiers} - {PSEUDO}
