@@ -132,14 +132,28 @@ class KnowledgeBase:
 
     def referrals(self, code: str) -> list[str]:
         """Where a muscle refers pain, primary zones first: "Heel (primary)"."""
+        return [f"{label} ({role})" for _, label, role in self._referral_rows(code)]
+
+    def referred_regions(self, code: str) -> list[tuple[str, str]]:
+        """The regions a muscle refers pain to, as (code, label), primary zones first."""
+        return [(region, label) for region, label, _ in self._referral_rows(code)]
+
+    def _referral_rows(self, code: str) -> list[tuple[str, str, str]]:
         query = (
-            select(Region.label, Referral.role)
+            select(Region.code, Region.label, Referral.role)
             .join(Referral, Referral.region_code == Region.code)
             .where(Referral.muscle_code == code)
             .order_by(Referral.role, Referral.rank, Region.label)
         )
         with self.engine.connect() as connection:
-            return [f"{label} ({role})" for label, role in connection.execute(query)]
+            return [tuple(row) for row in connection.execute(query)]
+
+    def muscle_names(self) -> dict[str, str]:
+        """Every muscle's code and name."""
+        with self.engine.connect() as connection:
+            return {
+                code: name for code, name in connection.execute(select(Muscle.code, Muscle.name))
+            }
 
     def cards(self, codes: Sequence[str]) -> list[MuscleCard]:
         """The muscles' cards, in the order asked."""

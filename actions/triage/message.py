@@ -23,10 +23,18 @@ ASIDES = {
     "goodbye": "utter_out_of_scope_in_form",
 }
 # Intents that leave the interview for a moment: the form lets the dialogue rules answer
-# them (a question about trigger points, "stop", "talk to a person", "delete my data", an
-# intake link, a message in another language).
-INTERRUPTIONS = {"faq", "stop", "human_handoff", "delete_my_data", "start_intake", "other_language"}
-QUESTIONS_ONLY = {"faq"}
+# them (a question about trigger points or one muscle, "stop", "talk to a person", "delete
+# my data", an intake link, a message in another language).
+INTERRUPTIONS = {
+    "faq",
+    "ask_muscle",
+    "stop",
+    "human_handoff",
+    "delete_my_data",
+    "start_intake",
+    "other_language",
+}
+QUESTIONS_ONLY = {"faq", "ask_muscle"}
 """Interruptions only when put as a question: a statement the NLU took for one is an answer
 (or, unreadable, counts towards leaving the question unknown)."""
 UNREAD_INTENTS = {"other_language"}

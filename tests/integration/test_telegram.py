@@ -139,6 +139,15 @@ def test_a_whole_triage_over_telegram_ends_with_the_map_picture_and_the_trigger_
     assert len(answered) >= 4
 
 
+def test_a_muscle_question_on_telegram_comes_with_the_picture(bot):
+    calls = Chat(bot).say("where does the infraspinatus send pain?")
+    (photo,) = [c for c in calls if c["method"] == "sendPhoto"]
+    assert photo["caption"].startswith("Infraspinatus")
+    assert photo["files"]["photo"].startswith(b"\x89PNG")
+    said = " ".join(c.get("text", "") for c in calls if c["method"] == "sendMessage")
+    assert "Where to find it:" in said
+
+
 def test_an_emergency_on_telegram_is_words_and_the_number_only(bot):
     chat = Chat(bot)
     calls = chat.say("crushing chest pain spreading into my left arm, sweating")

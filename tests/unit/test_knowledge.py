@@ -140,3 +140,13 @@ def test_the_persons_own_activity_raises_the_muscles_it_activates(kb):
     assert "extensor_carpi_radialis_longus" not in plain
     assert typing[0].code == "extensor_carpi_radialis_longus"
     assert "often set off by overuse (typing" in typing[0].reason
+
+
+def test_every_muscle_is_named_and_its_referral_zones_come_primary_first(kb):
+    names = kb.muscle_names()
+    assert len(names) == count(kb, Muscle)
+    assert names["levator_scapulae"].lower().startswith("levator scapulae")
+    zones = [code for code, _ in kb.referred_regions("levator_scapulae")]
+    assert zones[0] == "shoulder_top"
+    assert {"neck_side", "shoulder_blade"} <= set(zones)
+    assert kb.referred_regions("no_such_muscle") == []

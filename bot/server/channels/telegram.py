@@ -137,22 +137,23 @@ class TelegramOutput(OutputChannel):
     async def send_custom_json(
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
     ) -> None:
-        if json_message.get("knotbot") != "result" or json_message.get("level") == "emergency":
+        kind = json_message.get("knotbot")
+        if kind not in PICTURED or json_message.get("level") == "emergency":
             # the map question has its buttons; an emergency is its words alone; the session
             # start's note of the number is for the web widget (bot/server/channels/notes.py)
             return
         try:
-            picture = result_picture(json_message)
+            picture = PICTURED[kind](json_message)
         except (ImportError, OSError) as error:  # Cairo missing: the text still follows
             logger.error("Result picture not drawn (%s)", type(error).__name__)
             return
         await self.api.upload(
             "sendPhoto",
             "photo",
-            "knotbot-result.png",
+            f"knotbot-{kind}.png",
             picture,
             chat_id=recipient_id,
-            caption=json_message["title"],
+            caption=json_message.get("title") or json_message.get("name"),
         )
 
 
@@ -181,14 +182,27 @@ def _rows(buttons: list[dict[str, Any]], keys: list[dict[str, str]]) -> list[lis
 
 def result_picture(card: Mapping[str, Any]) -> bytes:
     """The web widget's result map as a PNG: pain regions shaded, trigger points numbered."""
+    spots = [(p["number"], p["code"]) for p in card.get("trigger_points", ())]
+    return _png([r["code"] for r in card.get("regions", ())], card.get("side"), spots)
+
+
+def _png(regions: list[str], side: str | None, spots: list[tuple[int, str]]) -> bytes:
     import cairosvg
 
     from bot.web.bodymap import Spot, body_map
 
-    spots = [Spot(p["number"], p["code"]) for p in card.get("trigger_points", ())]
-    regions = [r["code"] for r in card.get("regions", ())]
-    svg = body_map().svg(regions, card.get("side"), spots)
+    svg = body_map().svg(regions, side, [Spot(number, code) for number, code in spots])
     return cairosvg.svg2png(bytestring=svg.encode(), output_width=840, background_color="white")
+
+
+def muscle_picture(muscle: Mapping[str, Any]) -> bytes:
+    """A muscle asked about (actions/muscle_question.py): its trigger point, marked 1, and
+    the regions it sends pain to, shaded."""
+    return _png([r["code"] for r in muscle.get("regions", ())], None, [(1, muscle["code"])])
+
+
+PICTURED = {"result": result_picture, "muscle": muscle_picture}
+"""The custom payloads drawn as a picture, by their `knotbot` kind."""
 
 
 class TelegramInput(InputChannel):
