@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.channels import abilities_of
+from actions.channels import abilities_of, bulleted
 from actions.knowledge.rank import KnowledgeBase, MuscleCard, RankedMuscle
 from actions.triage.places import usual_places
 from actions.triage.policy import policy
@@ -79,7 +79,7 @@ class ActionSuggestTriggerPoints(Action):
                     location=" ".join(card.locations),
                     pressure=card.pressure,
                     stretch=card.stretch,
-                    caution=" ".join(card.cautions) or "None known.",
+                    caution=bulleted(card.cautions) or " None known.",
                 )
         if not for_doctor:
             dispatcher.utter_message(response="utter_self_care_general")

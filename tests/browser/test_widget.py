@@ -124,6 +124,8 @@ def test_tapping_the_map_and_buttons_reaches_a_result_card_that_survives_a_reloa
     expect(card.locator(".kb-level")).to_have_text(re.compile("Self-care first"))
     expect(card.locator(".kb-points li").first).to_contain_text("Pressure")
     expect(card.locator(".kb-caution").first).to_contain_text("Take care")
+    # each caution an item of a list (issue 21)
+    expect(card.locator(".kb-caution li").first).to_be_visible()
     # the card lists the muscles, so no message repeats them one by one
     assert not [t for t in bot_messages(page).all_inner_texts() if re.search(r": 1\. ", t)]
     expect(card.locator(".kb-book")).to_have_attribute("href", "/#booking")

@@ -11,26 +11,41 @@ export function element(tag, attributes = {}, ...children) {
   return node;
 }
 
-// **bold**, _italic_ or *italic*, line breaks and https links; everything else is text.
+// **bold**, _italic_ or *italic*, line breaks, https links and lists (lines that start
+// with "- ", as actions/channels.py's `bulleted` writes them); everything else is text.
 const INLINE = /(\*\*[^*]+\*\*|\*[^*\s][^*]*\*|_[^_\s][^_]*_|https:\/\/[^\s<>()]+[^\s<>().,;:!?'"])/g;
 
 export function formatText(text) {
   const fragment = document.createDocumentFragment();
+  let list = null;
   String(text).split("\n").forEach((line, index) => {
-    if (index) fragment.append(document.createElement("br"));
-    for (const part of line.split(INLINE)) {
-      if (!part) continue;
-      if (part.startsWith("**") && part.endsWith("**") && part.length > 4) {
-        fragment.append(element("strong", {}, part.slice(2, -2)));
-      } else if (/^(\*[^*].*\*|_.+_)$/.test(part)) {
-        fragment.append(element("em", {}, part.slice(1, -1)));
-      } else if (part.startsWith("https://")) {
-        fragment.append(element("a", { href: part, target: "_blank", rel: "noopener noreferrer" }, part));
-      } else {
-        fragment.append(part);
-      }
+    const item = /^\s*- (.*)$/.exec(line);
+    if (item) {
+      if (!list) fragment.append(list = element("ul", { class: "kb-list" }));
+      list.append(element("li", {}, inline(item[1])));
+      return;
     }
+    if (index && !list) fragment.append(document.createElement("br"));
+    list = null;
+    fragment.append(inline(line));
   });
+  return fragment;
+}
+
+function inline(line) {
+  const fragment = document.createDocumentFragment();
+  for (const part of line.split(INLINE)) {
+    if (!part) continue;
+    if (part.startsWith("**") && part.endsWith("**") && part.length > 4) {
+      fragment.append(element("strong", {}, part.slice(2, -2)));
+    } else if (/^(\*[^*].*\*|_.+_)$/.test(part)) {
+      fragment.append(element("em", {}, part.slice(1, -1)));
+    } else if (part.startsWith("https://")) {
+      fragment.append(element("a", { href: part, target: "_blank", rel: "noopener noreferrer" }, part));
+    } else {
+      fragment.append(part);
+    }
+  }
   return fragment;
 }
 

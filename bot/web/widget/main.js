@@ -6,7 +6,7 @@ import { io } from "./vendor/socket.io.esm.min.js";
 import { element, formatText, textColourOn } from "./dom.js";
 import { firstEmergencyNumber } from "./emergency.js";
 import { MapQuestion } from "./bodymap.js";
-import { resultCard } from "./result.js";
+import { muscleFigure, resultCard } from "./result.js";
 
 const SESSION_KEY = "knotbot:session";
 const HISTORY_KEY = "knotbot:history:";
@@ -202,6 +202,8 @@ class Chat {
     } else if (custom.knotbot === "conversation") {
       // the session start: the conversation's one emergency number (actions/session.py)
       if (custom.emergency_number) this.setEmergencyNumber(custom.emergency_number, true);
+    } else if (custom.knotbot === "muscle") {
+      this.append(muscleFigure(custom, this.config));
     } else if (custom.knotbot === "result") {
       if (custom.emergency_number) this.setEmergencyNumber(custom.emergency_number, true);
       const card = resultCard(custom, this.config);

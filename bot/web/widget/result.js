@@ -34,7 +34,8 @@ export function resultCard(card, config) {
         point.pressure ? element("p", {}, element("strong", {}, "1. Pressure: "), point.pressure) : null,
         point.stretch ? element("p", {}, element("strong", {}, "2. Stretch: "), point.stretch) : null,
         point.cautions && point.cautions.length
-          ? element("p", { class: "kb-caution" }, element("strong", {}, "Take care: "), point.cautions.join("; ") + ".")
+          ? element("div", { class: "kb-caution" }, element("strong", {}, "Take care:"),
+            element("ul", {}, ...point.cautions.map((caution) => element("li", {}, capitalise(caution) + "."))))
           : null));
     }
     article.append(element("h4", {}, card.level === "doctor" ? "Muscles to mention to your doctor" : "Likely trigger points"), list);
@@ -43,6 +44,21 @@ export function resultCard(card, config) {
     article.append(element("a", { class: "kb-book", href: config.bookingUrl }, "Book a licensed massage therapist"));
   }
   return article;
+}
+
+// A question about one muscle (actions/muscle_question.py): the body map with its trigger
+// point and the regions it sends pain to; the words came in the message before.
+export function muscleFigure(muscle, config) {
+  const regions = muscle.regions || [];
+  const map = new URLSearchParams({ regions: regions.map((r) => r.code).join(","), muscles: muscle.code });
+  const where = regions.map((r) => r.label).join(", ");
+  return element("figure", { class: "kb-muscle" },
+    element("img", {
+      class: "kb-card-map",
+      src: config.base + "bodymap.svg?" + map,
+      alt: `Body map: the ${muscle.name} trigger point, marked 1, and where it can send pain, shaded: ${where}.`,
+    }),
+    element("figcaption", {}, muscle.name));
 }
 
 function capitalise(text) {
