@@ -12,6 +12,7 @@ knotbot web          the web app alone: the demo clinic page, the chat widget, t
 knotbot chat         talk to the running assistant in the terminal
 knotbot nlu-report   measure the model on the held-out NLU test set, against the baseline
 knotbot red-flags    measure the running assistant on the red-flag set (docs/red-flags.md)
+knotbot understanding  measure the running assistant on the held-out sets (docs/understanding.md)
 knotbot bench        latency, throughput and memory of the running assistant under load
 """
 
@@ -193,6 +194,17 @@ def main(argv: list[str] | None = None) -> None:
     red_flags_parser.add_argument(
         "--out", type=Path, default=Path("docs/red-flags.md"), help="where the report goes"
     )
+    understanding_parser = commands.add_parser(
+        "understanding",
+        help="measure the running assistant on the held-out first messages and questions",
+    )
+    understanding_parser.add_argument("--url", default=f"http://127.0.0.1:{RASA_PORT}")
+    understanding_parser.add_argument(
+        "--save", action="store_true", help="record these figures as the ones not to fall below"
+    )
+    understanding_parser.add_argument(
+        "-v", "--verbose", action="store_true", help="list each case it got wrong"
+    )
     args = parser.parse_args(argv)
 
     os.chdir(PROJECT_ROOT)
@@ -220,6 +232,8 @@ def main(argv: list[str] | None = None) -> None:
         nlu_report_command(save=args.save, out=args.out)
     elif args.command == "red-flags":
         red_flags_command(args.url.rstrip("/"), args.out)
+    elif args.command == "understanding":
+        understanding_command(args.url.rstrip("/"), save=args.save, verbose=args.verbose)
 
 
 def nlu_report_command(save: bool, out: Path | None) -> None:
@@ -251,6 +265,32 @@ def red_flags_command(url: str, out: Path) -> None:
     say(f"Report written to {out}")
     if problems := red_flag_eval.failures(outcomes, parts=("held_out", "dev", "fresh")):
         sys.exit("knotbot: what the red-flag set forbids:\n" + "\n".join(problems))
+
+
+def understanding_command(url: str, save: bool, verbose: bool) -> None:
+    from bot.devtools import understanding
+
+    try:
+        requests.get(url, timeout=5).raise_for_status()
+    except requests.RequestException as error:
+        sys.exit(f"knotbot: cannot reach the assistant at {url} ({error}); start it with make run")
+    say(
+        f"Held-out first messages and questions with {url}, 4 at a time. Durations count "
+        f"from {understanding.WRITTEN_ON}: start the assistant with "
+        f"KNOTBOT_TODAY={understanding.WRITTEN_ON} for them to read right"
+    )
+    results = understanding.run(url)
+    numbers, counted = understanding.figures(results), understanding.sizes(results)
+    if verbose:
+        print("\n".join(understanding.misses(results)))
+    print(understanding.table(numbers, counted, understanding.baseline()))
+    if save:
+        understanding.save(numbers)
+        understanding.REPORT.write_text(understanding.report(numbers, counted))
+        recorded = (understanding.BASELINE, understanding.REPORT)
+        say("Recorded in " + " and ".join(str(p.relative_to(PROJECT_ROOT)) for p in recorded))
+    elif problems := understanding.regressions(numbers, understanding.baseline()):
+        sys.exit("knotbot: below the recorded figures:\n" + "\n".join(problems))
 
 
 if __name__ == "__main__":
