@@ -101,8 +101,11 @@ def read_message(
         "utter_did_not_understand_intensity",
         reading,
     )
-    # a correction is not an answer to the red-flag question still open
-    screening = not (correcting and set(reading.slots) - {"findings"})
+    # a correction is not an answer to the red-flag question still open, nor is a question
+    # that names no sign ("can not drinking enough cause knots?" is no "no")
+    screening = not (correcting and set(reading.slots) - {"findings"}) and not (
+        message.interrupts and not message.values("finding")
+    )
     if requested and requested.startswith("screen") and screening and message.aside:
         # "are you a bot?" is answered; as an answer to the red-flag question it is unclear
         reading.responses.append(message.aside)

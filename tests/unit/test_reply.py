@@ -300,6 +300,24 @@ def test_a_question_or_request_instead_of_an_answer_leaves_the_form_to_the_rules
         assert read(msg, requested, case=CALF_CASE).interrupted, requested
 
 
+@pytest.mark.parametrize("requested", ["screening", "screen_dvt"])
+def test_a_question_with_a_negation_is_no_no_to_a_red_flag_question(requested):
+    msg = message(
+        "can not drinking enough water cause knots?",
+        ("cause", "dehydration"),
+        intent="faq",
+        confidence=0.95,
+    )
+    reading = read(msg, requested, case=CALF_CASE)
+    assert reading.interrupted
+    assert not any(value == "no" for value in reading.slots.values())
+
+
+def test_a_question_naming_a_sign_answers_the_red_flag_question():
+    msg = message("is a swollen calf bad?", ("finding", "swelling"), intent="faq", confidence=0.95)
+    assert read(msg, "screen_dvt", case=CALF_CASE).slots["screen_dvt"] == "yes"
+
+
 def test_a_message_in_another_language_is_not_read_at_all():
     # "no puedo respirar" is no "no"; and its entities are the lexicon's corrections of
     # foreign words ("Luft" read as "left"): a message with English ones is not taken for
