@@ -24,14 +24,13 @@ from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.knowledge import seed
 from actions.knowledge.naming import named_muscle
+from bot.server.nlu.overrule import overrule
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -75,7 +74,5 @@ class MuscleQuestionClassifier(GraphComponent, IntentClassifier):
                 continue
             if named_muscle(text, self.muscles) is None:
                 continue
-            chosen = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-            message.set(INTENT, chosen, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [chosen], add_to_output=True)
+            overrule(message, self.intent)
         return messages

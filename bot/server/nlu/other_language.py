@@ -58,6 +58,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.reading.typography import straight_quotes
+from bot.server.nlu.overrule import overrule
 from bot.server.nlu.spelling import english as english_dictionary
 
 LANGUAGE = "language"
@@ -316,9 +317,7 @@ class OtherLanguageClassifier(GraphComponent, IntentClassifier):
         for message in messages:
             verdict = self.detector.read(message.get(TEXT) or "", message.get(ENTITIES) or [])
             if verdict is not None:
-                read = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-                message.set(INTENT, read, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [read], add_to_output=True)
+                overrule(message, self.intent)
                 message.set(LANGUAGE, asdict(verdict), add_to_output=True)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.intent:
                 self._take_the_next_intent(message)

@@ -31,7 +31,6 @@ from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
@@ -41,6 +40,7 @@ from actions.reading.questions import is_question
 from actions.triage.case import Case
 from actions.triage.places import vague_regions
 from actions.triage.policy import policy
+from bot.server.nlu.overrule import overrule
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -102,11 +102,7 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
             if ((names_pain or names_red_flag) and (small_talk or doubts)) or self._is_urgent(
                 entities
             ):
-                chosen = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-                message.set(INTENT, chosen, add_to_output=True)
-                # alone in the ranking: the FallbackClassifier after this component would
-                # otherwise find DIET's two closest intents ambiguous and fall back
-                message.set(INTENT_RANKING_KEY, [chosen], add_to_output=True)
+                overrule(message, self.intent)
         return messages
 
     def _is_urgent(self, entities: list[dict[str, Any]]) -> bool:
