@@ -71,6 +71,12 @@ class Message:
             return False
         return self.confidence >= ASIDE_CONFIDENCE and self.intent in INTERRUPTIONS
 
+    @property
+    def asks(self) -> bool:
+        """A question for the dialogue rules ("how do I stretch my piriformis?"): the places
+        it names are what it asks about, not where it hurts."""
+        return self.interrupts and self.intent in QUESTIONS_ONLY
+
     def values(self, entity: str) -> list[str]:
         """Codes of one kind of entity, in the order said, each once. Only codes the bot
         knows: a client can send any entity in a payload (`/inform{"body_region": 5}`)."""

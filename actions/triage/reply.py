@@ -180,9 +180,9 @@ def _read_regions(
     known = interview.case.regions
     if known and requested != REGIONS:
         # a place named later joins the others: "and now my calf is swollen" is screened
-        # for the calf as well
+        # for the calf as well; a question's place is what it asks about
         added = [code for code in specific if code not in known]
-        if added:
+        if added and not message.asks:
             reading.slots[REGIONS] = [*known, *added]
         return False
     # "headaches at the back of my head": the vague word names the same place

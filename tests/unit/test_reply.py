@@ -313,6 +313,18 @@ def test_a_question_with_a_negation_is_no_no_to_a_red_flag_question(requested):
     assert not any(value == "no" for value in reading.slots.values())
 
 
+def test_the_place_a_question_asks_about_does_not_join_the_painful_ones():
+    msg = message(
+        "how do I stretch my piriformis?",
+        ("body_region", "buttock"),
+        intent="ask_muscle",
+        confidence=1.0,
+    )
+    assert read(msg, "screening", case=CALF_CASE).interrupted
+    said = message("and now my buttock hurts too", ("body_region", "buttock"))
+    assert read(said, "screening", case=CALF_CASE).slots["pain_regions"] == ["calf", "buttock"]
+
+
 def test_a_question_naming_a_sign_answers_the_red_flag_question():
     msg = message("is a swollen calf bad?", ("finding", "swelling"), intent="faq", confidence=0.95)
     assert read(msg, "screen_dvt", case=CALF_CASE).slots["screen_dvt"] == "yes"
