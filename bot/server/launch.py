@@ -26,7 +26,7 @@ TRAINING_INPUTS = [
     DATA_DIR / "stories",
     DATA_DIR / "lexicon",
     DATA_DIR / "red_flags",
-    BOT_DIR / "nlu",
+    BOT_DIR / "server" / "nlu",  # the custom components, FAQ selector and lexicon reader
 ]
 # The contract's ports; the variables let a second copy (or a test) run beside the first.
 RASA_PORT = int(os.environ.get("KNOTBOT_RASA_PORT", "5005"))

@@ -125,3 +125,8 @@ def test_kb_on_an_empty_database_says_to_load_it(tmp_path):
     )
     assert result.returncode == 1
     assert "run `knotbot kb load`" in result.stderr
+
+
+def test_every_training_input_exists():
+    """A path that moved would silently stop a change to it from retraining the model."""
+    assert [p for p in launch.TRAINING_INPUTS if not p.exists()] == []
