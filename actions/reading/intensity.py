@@ -2,7 +2,8 @@
 
 A text is read in this order, and the first reading counts:
 1. a number on the scale, in any message: "7/10", "7 out of 10", "5 on 10", "8+/10",
-   "6-7/10"; above the scale it is the top ("eleven out of ten" is 10);
+   "6-7/10"; above the scale it is the top ("eleven out of ten" is 10) in an answer to
+   the intensity question, and not read elsewhere ("a million out of ten lol");
 2. a number that stands alone, not one that counts something ("2 kids", "3 sets of 10",
    "10 hour shifts", "a 7 year old", "5k"), nor a time ("at 7"), a rank ("top 5") or a
    duration ("for 7 days"): in an answer to the intensity question any such number
@@ -81,7 +82,7 @@ def _midpoint(low: float, high: float) -> float | None:
     return (low + high) / 2 if 0 <= high - low <= WIDEST_RANGE else None
 
 
-def _on_the_scale(text: str) -> float | None:
+def _on_the_scale(text: str, asked: bool) -> float | None:
     context = _context()
     for m in _SCALE.finditer(text):
         before, after = text[max(0, m.start() - CONTEXT) : m.start()], text[m.end() :]
@@ -91,8 +92,10 @@ def _on_the_scale(text: str) -> float | None:
             continue  # "3 of 10 reps", "5 on 10 hour shifts"
         low, high = m.group("a") or m.group("low"), m.group("b") or m.group("high")
         value = _midpoint(float(low), float(high)) if high else float(low)
-        if value is not None:
-            return min(value, TOP)  # "eleven out of ten" is as bad as it gets
+        if value is not None and (asked or value <= TOP):
+            # "eleven out of ten", asked, is as bad as it gets; "a million out of ten" in
+            # passing is hyperbole, and the question is asked
+            return min(value, TOP)
     return None
 
 
@@ -141,7 +144,7 @@ def read_intensity(text: str, asked: bool) -> float | None:
     "bad" counts; otherwise only "N/10", "N out of 10", "a N" or an unmistakable word does.
     """
     text = normalise(text)
-    scale = _on_the_scale(text)
+    scale = _on_the_scale(text, asked)
     if scale is not None:
         return scale
     alone = _alone(text, asked)

@@ -20,8 +20,6 @@ BOTH = pytest.mark.parametrize("asked", [True, False], ids=["answer", "first mes
         ("8+/10", 8),
         ("6-7/10", 6.5),
         ("between 3 and 4 out of 10", 3.5),
-        ("eleven out of ten", 10),  # above the scale is its top
-        ("15/10", 10),
         ("like a 7", 7),
         ("about a 6", 6),
         ("a solid 8", 8),
@@ -33,7 +31,6 @@ BOTH = pytest.mark.parametrize("asked", [True, False], ids=["answer", "first mes
         ("pain is 7", 7),
         ("pain at 7", 7),  # "at 7" alone is a time
         ("at 7/10 right now", 7),
-        ("my back is killing me", 8),
         ("excruciating pain in my calf", 10),
     ],
 )
@@ -58,6 +55,21 @@ def test_intensity(text, value, asked):
     ],
 )
 def test_intensity_as_an_answer_only(text, value):
+    assert read_intensity(text, asked=True) == value
+    assert read_intensity(text, asked=False) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("eleven out of ten", 10),  # asked, above the scale is its top
+        ("15/10", 10),
+        ("my back is killing me", 8),
+    ],
+)
+def test_hyperbole_counts_as_an_answer_only(text, value):
+    """In passing, "a million out of ten lol" and "killing me" are figures of speech as often
+    as numbers (tests/data/red_flags.yml's hyperbole look-alikes): the question is asked."""
     assert read_intensity(text, asked=True) == value
     assert read_intensity(text, asked=False) is None
 

@@ -322,3 +322,20 @@ def test_a_numbness_gone_again_is_asked_about_not_taken(nlp, text):
 def test_asking_whether_it_is_fine_is_no_sign_it_has_passed(nlp):
     kinds = found(nlp, "crushing chest pain and I'm sweating, is that fine?")
     assert {("finding", "chest_pain"), ("finding", "sweating")} <= kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tmj ache rt side", {("body_region", "jaw"), ("side", "right")}),
+        ("Anterior shoulder pain R side", {("body_region", "shoulder_front"), ("side", "right")}),
+        ("my neck is stiff at the back", {("body_region", "neck_back"), ("finding", "stiff_neck")}),
+        ("IT band on my right leg is tight", {("body_region", "thigh_outer"), ("side", "right")}),
+        ("my shoulder blade aches when I raise my arm", {("body_region", "shoulder_blade")}),
+        ("my lower back aches and my legs feel fine", {("body_region", "low_back")}),
+        ("it hurts when I turn my head", {("vague_region", "head")}),  # alone, it counts
+        ("my side hurts", {("vague_region", "flank")}),
+    ],
+)
+def test_where_on_a_place_or_a_part_moved_is_a_place_only_alone(nlp, text, expected):
+    assert found(nlp, text) == expected

@@ -26,12 +26,22 @@ def classified(text: str, intent: str, confidence: float, *entities: str) -> str
         ("pecs are tight after bench press", "out_of_scope", 0.9, ["body_region"], "inform"),
         ("glutes knotted after a sprint session", "faq", 0.99, ["body_region"], "inform"),
         ("how long should I press on my calf?", "faq", 0.9, ["body_region"], "faq"),
+        ("Hi! How long should I press on my calf?", "faq", 0.9, ["body_region"], "faq"),
+        (
+            "Could this knot in my upper back be my heart? It started after I moved furniture.",
+            "faq",
+            0.9,
+            ["body_region"],
+            "inform",
+        ),
         ("what causes knots in the back", "faq", 0.9, ["vague_region"], "faq"),
         ("thanks, my neck still hurts", "thank", 0.9, ["vague_region"], "inform"),
         ("hmm my elbow", "greet", 0.3, ["body_region"], "inform"),
         ("book me a flight", "out_of_scope", 0.9, ["finding=long_immobility"], "out_of_scope"),
         ("tell me a joke", "out_of_scope", 0.9, [], "out_of_scope"),
         ("hi, my calf hurts", "greet", 0.9, ["body_region"], "greet"),
+        ("back sore, no temp, just slouching", "deny", 0.8, ["vague_region"], "inform"),
+        ("no", "deny", 0.99, [], "deny"),
     ],
 )
 def test_a_place_named_in_small_talk_or_a_statement_is_about_pain(
@@ -103,3 +113,21 @@ def test_the_intent_chosen_is_alone_in_the_ranking_so_the_fallback_keeps_it():
     component = PainMentionClassifier(PainMentionClassifier.get_default_config())
     (done,) = component.process([message])
     assert done.get("intent_ranking") == [{"name": "inform", "confidence": 1.0}]
+
+
+def test_a_description_taken_for_inform_is_made_certain_against_the_fallback():
+    message = Message(
+        data={
+            "text": "stumbling more every day cos my leg gives way",
+            "intent": {"name": "inform", "confidence": 0.52},
+            "intent_ranking": [
+                {"name": "inform", "confidence": 0.52},
+                {"name": "faq", "confidence": 0.48},
+            ],
+            "entities": [{"entity": "vague_region", "value": "leg"}],
+        }
+    )
+    component = PainMentionClassifier(PainMentionClassifier.get_default_config())
+    (read,) = component.process([message])
+    assert read.get("intent") == {"name": "inform", "confidence": 1.0}
+    assert read.get("intent_ranking") == [{"name": "inform", "confidence": 1.0}]

@@ -412,8 +412,10 @@ def entities(nlp: Language, text: str) -> list[dict[str, Any]]:
             found += reader.side(span)
         else:
             found += reader.other(span, context)
-    if figures and not any(e["entity"] in ("body_region", "vague_region") for e in found):
+    if not any(e["entity"] in ("body_region", "vague_region") for e in found):
         found += figures
+    else:  # the place of "tmj ache rt side" is the jaw, and its side still the right
+        found += [e for e in figures if e["entity"] == "side"]
     return found
 
 

@@ -5,12 +5,17 @@ on bench press") for small talk or for something out of scope, and the bot would
 answer "I can only help with muscle pain" to a person describing one. When the lexicon
 found a body region or a vague place, or a red flag is named or hinted at (a finding, a
 doubted one, or what the red-flag reader suspects; a finding like "a long flight" alone is
-no pain), and DIET's intent is one of the `overridden` ones or less sure than `threshold`,
-the intent becomes `inform`, so the interview starts and reads the message. A statement is
+no pain), and DIET's intent is one of the `overridden` ones ("back sore, no temp, no
+weight loss" is no mere "no") or less sure than `threshold`, the intent becomes `inform`,
+so the interview starts and reads the message; an `inform` is made certain, so that the
+FallbackClassifier does not give up on it for DIET's close second guess. A statement is
 not a question ("glutes are knotted after a hill sprint session" was taken for one): a
 `questions_only` intent is overridden too when the message has no question mark and does
-not start with a question word. An `unsure` intent ("no idea") is overridden when a red flag
-is named or hinted at: "out of nowhere" is how people describe a sudden onset.
+not start with a question word, or when beside its question it describes the pain in a
+sentence of its own ("Could this knot be my heart? It started after I moved furniture"):
+the interview, with its screening, comes before the answer. An `unsure` intent ("no
+idea") is overridden when a red flag is named or hinted at: "out of nowhere" is how people
+describe a sudden onset.
 
 A red flag is acted on whatever the intent (triage-policy.md: "A red flag the person
 volunteers is acted on at once"): when the findings the lexicon read make the policy's level
@@ -20,6 +25,7 @@ volunteers is acted on at once"): when the findings the lexicon read make the po
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -42,6 +48,22 @@ from actions.triage.places import vague_regions
 from actions.triage.policy import policy
 from bot.server.nlu.overrule import overrule
 
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+STATEMENT_WORDS = 4
+"""A sentence this long that is no question describes ("It started after I moved
+furniture"); shorter ones are greetings and sign-offs ("Hi!", "Thanks, Jo")."""
+
+
+def describes(text: str) -> bool:
+    """Not a question, or a question beside a description: "Could this knot in my upper back
+    be my heart? It started after I moved furniture and is only sore when I press on it"."""
+    if not is_question(text):
+        return True
+    return any(
+        not is_question(sentence) and len(sentence.split()) >= STATEMENT_WORDS
+        for sentence in SENTENCE_END.split(text.strip())
+    )
+
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class PainMentionClassifier(GraphComponent, IntentClassifier):
@@ -51,7 +73,7 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
             "entities": ["body_region", "vague_region"],
             "red_flag_entities": ["finding", "doubted_finding", "red_flag_question"],
             "not_alone": ["long_immobility"],
-            "overridden": ["out_of_scope", "thank", "goodbye"],
+            "overridden": ["out_of_scope", "thank", "goodbye", "deny", "affirm"],
             "unsure": ["dont_know"],
             "questions_only": ["faq"],
             "threshold": 0.5,
@@ -93,15 +115,16 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
             )
             name = intent.get(INTENT_NAME_KEY)
             unsure = (intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < self.threshold
-            statement = name in self.questions_only and not is_question(message.get(TEXT) or "")
+            statement = name in self.questions_only and describes(message.get(TEXT) or "")
             small_talk = name in self.overridden or unsure or statement
             if name in self.kept:
                 continue
             # "head pain hit me out of nowhere" is no "I don't know"
             doubts = name in self.unsure and names_red_flag
-            if ((names_pain or names_red_flag) and (small_talk or doubts)) or self._is_urgent(
-                entities
-            ):
+            # already `inform`, it is made certain: DIET's next guess close behind ("faq")
+            # would make the FallbackClassifier give up on a description of pain
+            described = small_talk or doubts or name == self.intent
+            if ((names_pain or names_red_flag) and described) or self._is_urgent(entities):
                 overrule(message, self.intent)
         return messages
 
