@@ -13,7 +13,8 @@ A text is read in this order, and the first reading counts:
    severe"); only those marked `anywhere` outside an answer to the intensity question,
    and none there when a word of answers only says worse ("mild, sometimes severe" is
    asked about rather than read as mild).
-A range is its middle: "6 or 7" is 6.5. The words are data/triage/readings.yml's.
+A range is its top: "6 or 7" is 7, "7 or 8" is 8, so that a pain the person puts at the
+policy's threshold is never read under it. The words are data/triage/readings.yml's.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ CONTEXT = 60
 """Characters before a number that are looked at for what it is ("gaming for", "top")."""
 TOP = 10.0
 WIDEST_RANGE = 2
-"""A range read as its middle may be this wide ("6 or 7", "4-6"); a wider one ("3 to 8")
+"""A range read as its top may be this wide ("6 or 7", "4-6"); a wider one ("3 to 8")
 says too little, and two numbers further apart ("3, but 8 when I move") too."""
 
 _SCALE = re.compile(
@@ -78,8 +79,8 @@ def _words() -> tuple[re.Pattern[str], dict[str, tuple[float, bool]]]:
     return phrase_pattern(list(values)), values
 
 
-def _midpoint(low: float, high: float) -> float | None:
-    return (low + high) / 2 if 0 <= high - low <= WIDEST_RANGE else None
+def _top_of(low: float, high: float) -> float | None:
+    return high if 0 <= high - low <= WIDEST_RANGE else None
 
 
 def _on_the_scale(text: str, asked: bool) -> float | None:
@@ -91,7 +92,7 @@ def _on_the_scale(text: str, asked: bool) -> float | None:
         if m.group("on") in ("on", "of") and not context["goes_on"].match(after):
             continue  # "3 of 10 reps", "5 on 10 hour shifts"
         low, high = m.group("a") or m.group("low"), m.group("b") or m.group("high")
-        value = _midpoint(float(low), float(high)) if high else float(low)
+        value = _top_of(float(low), float(high)) if high else float(low)
         if value is not None and (asked or value <= TOP):
             # "eleven out of ten", asked, is as bad as it gets; "a million out of ten" in
             # passing is hyperbole, and the question is asked
@@ -113,10 +114,10 @@ def _alone(text: str, asked: bool) -> float | None:
             values.append(float(m.group("n")))
             continue
         low, high = (m.group("a"), m.group("b")) if m.group("a") else (m.group("c"), m.group("d"))
-        middle = _midpoint(float(low), float(high))
-        if middle is None:
+        top = _top_of(float(low), float(high))
+        if top is None:
             return None  # "between 3 and 8"
-        values.append(middle)
+        values.append(top)
     if len(values) == 1:
         return _on_scale(values[0])
     if len(values) == 2 and abs(values[0] - values[1]) <= WIDEST_RANGE:

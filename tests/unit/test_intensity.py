@@ -18,15 +18,15 @@ BOTH = pytest.mark.parametrize("asked", [True, False], ids=["answer", "first mes
         ("7 outta 10", 7),
         ("5 on 10", 5),
         ("8+/10", 8),
-        ("6-7/10", 6.5),
-        ("between 3 and 4 out of 10", 3.5),
+        ("6-7/10", 7),
+        ("between 3 and 4 out of 10", 4),
         ("like a 7", 7),
         ("about a 6", 6),
         ("a solid 8", 8),
         ("a 10", 10),
         ("an 8", 8),
         ("it's a 7 when I move", 7),
-        ("its like a 5 or 6", 5.5),
+        ("its like a 5 or 6", 6),
         ("I'd rate it a 6", 6),
         ("pain is 7", 7),
         ("pain at 7", 7),  # "at 7" alone is a time
@@ -43,10 +43,10 @@ def test_intensity(text, value, asked):
     [
         ("seven-ish", 7),
         ("7ish", 7),
-        ("6 or 7", 6.5),
-        ("six or seven", 6.5),
-        ("between 4 and 5", 4.5),
-        ("4-6", 5),
+        ("6 or 7", 7),
+        ("six or seven", 7),
+        ("between 4 and 5", 5),
+        ("4-6", 6),
         ("7 at worst", 7),
         ("7, 8 at worst", 8),  # two numbers, not a range: the higher
         ("not bad", 3),
@@ -152,3 +152,9 @@ def test_a_negated_word_is_not_read(text, asked):
 )
 def test_what_is_no_rating_is_not_read(text, asked):
     assert read_intensity(text, asked) is None
+
+
+@pytest.mark.parametrize("asked", [True, False])
+def test_a_range_at_the_doctor_threshold_is_read_at_its_top(asked):
+    """triage-policy.md: 8 or more is a doctor. "7 or 8" is never read as 7.5."""
+    assert read_intensity("it's a 7 or 8", asked) == 8
