@@ -144,6 +144,9 @@ def _context() -> dict[str, re.Pattern[str]]:
         ),
         "ago": re.compile(r"\s+(?:ago|back)\b"),
         "time_off": re.compile(r"\s+(?:off|away)\b"),
+        "first_in": re.compile(
+            r"(?<![\w'])(?:first|1st)(?:\s+[\w']+){0,3}\s+in\s+(?:over\s+)?(?:[\d.]+\s+)?$"
+        ),
         "future_before": re.compile(rf"(?<![\w']){alternatives(words['future'])}\s+$"),
         "counted": re.compile(r"(?:\d|(?:a|an|one|few|couple|several|half)\b)"),
     }
@@ -165,6 +168,8 @@ def _is_the_pains(text: str, found: _Found) -> bool:
         return False  # "a week of holiday"
     if context["time_off"].match(after):
         return False  # "back at the gym after a year off"
+    if context["first_in"].search(before):
+        return False  # "my first swim in years"
     counted = context["counted"].match(text, found.start)
     if not counted:
         return True  # "yesterday", "the past week"

@@ -172,6 +172,7 @@ def test_answers_only(text, days):
         "back at the gym after a year off",
         "I teach 12 classes a week",
         "I boulder 4x a week",
+        "out of breath after my first swim in years",
         "all night long",
     ],
 )

@@ -42,6 +42,15 @@ def classified(text: str, intent: str, confidence: float, *entities: str) -> str
         ("hi, my calf hurts", "greet", 0.9, ["body_region"], "greet"),
         ("back sore, no temp, just slouching", "deny", 0.8, ["vague_region"], "inform"),
         ("no", "deny", 0.99, [], "deny"),
+        ("stop asking about my back", "stop", 0.9, ["vague_region"], "stop"),
+        (
+            "can a tight hamstring become a clot, its just sore from running",
+            "faq",
+            0.99,
+            ["body_region"],
+            "inform",
+        ),
+        ("Hi, can a knot in my neck cause headaches?", "faq", 0.9, ["vague_region"], "faq"),
     ],
 )
 def test_a_place_named_in_small_talk_or_a_statement_is_about_pain(
@@ -62,6 +71,7 @@ def test_a_place_named_in_small_talk_or_a_statement_is_about_pain(
             "inform",
         ),
         ("an elephant is sitting on me", "out_of_scope", ["red_flag_question=cardiac"], "inform"),
+        ("i came off a ladder from quite high up", "stop", ["finding=major_mechanism"], "inform"),
         # an emergency is acted on whatever the intent, a question too
         ("is it normal that my face is drooping?", "faq", ["finding=one_sided_weakness"], "inform"),
         (

@@ -48,10 +48,11 @@ from actions.triage.places import vague_regions
 from actions.triage.policy import policy
 from bot.server.nlu.overrule import overrule
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+CLAUSE_END = re.compile(r"(?<=[.!?;,])\s+")
 STATEMENT_WORDS = 4
-"""A sentence this long that is no question describes ("It started after I moved
-furniture"); shorter ones are greetings and sign-offs ("Hi!", "Thanks, Jo")."""
+"""A sentence or clause this long that is no question describes ("It started after I moved
+furniture", "its just sore from running"); shorter ones are greetings and sign-offs ("Hi!",
+"Thanks, Jo")."""
 
 
 def describes(text: str) -> bool:
@@ -60,8 +61,8 @@ def describes(text: str) -> bool:
     if not is_question(text):
         return True
     return any(
-        not is_question(sentence) and len(sentence.split()) >= STATEMENT_WORDS
-        for sentence in SENTENCE_END.split(text.strip())
+        not is_question(clause) and len(clause.split()) >= STATEMENT_WORDS
+        for clause in CLAUSE_END.split(text.strip())
     )
 
 
@@ -79,6 +80,7 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
             "threshold": 0.5,
             "urgent_levels": ["emergency", "urgent"],
             "kept": ["start_intake", "delete_my_data"],
+            "overridden_by_a_red_flag": ["stop"],
             "intent": "inform",
         }
 
@@ -98,6 +100,7 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
         self.not_alone = set(config["not_alone"])
         self.urgent_levels = set(config["urgent_levels"])
         self.kept = set(config["kept"])
+        self.overridden_by_a_red_flag = set(config["overridden_by_a_red_flag"])
         self.overridden = set(config["overridden"])
         self.unsure = set(config["unsure"])
         self.questions_only = set(config["questions_only"])
@@ -119,8 +122,9 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
             small_talk = name in self.overridden or unsure or statement
             if name in self.kept:
                 continue
-            # "head pain hit me out of nowhere" is no "I don't know"
-            doubts = name in self.unsure and names_red_flag
+            # "head pain hit me out of nowhere" is no "I don't know", "i came off a ladder
+            # from quite high up" no "stop"; "stop asking about my back" is one
+            doubts = names_red_flag and name in self.unsure | self.overridden_by_a_red_flag
             # already `inform`, it is made certain: DIET's next guess close behind ("faq")
             # would make the FallbackClassifier give up on a description of pain
             described = small_talk or doubts or name == self.intent
