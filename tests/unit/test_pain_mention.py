@@ -51,6 +51,14 @@ def classified(text: str, intent: str, confidence: float, *entities: str) -> str
             "inform",
         ),
         ("Hi, can a knot in my neck cause headaches?", "faq", 0.9, ["vague_region"], "faq"),
+        (
+            "how do i stretch my pec minor, its pulling my shoulder forward",
+            "ask_muscle",
+            1.0,
+            ["body_region"],
+            "ask_muscle",
+        ),
+        ("my pec minor is tight", "ask_muscle", 0.9, ["body_region"], "inform"),
     ],
 )
 def test_a_place_named_in_small_talk_or_a_statement_is_about_pain(

@@ -11,9 +11,12 @@ so the interview starts and reads the message; an `inform` is made certain, so t
 FallbackClassifier does not give up on it for DIET's close second guess. A statement is
 not a question ("glutes are knotted after a hill sprint session" was taken for one): a
 `questions_only` intent is overridden too when the message has no question mark and does
-not start with a question word, or when beside its question it describes the pain in a
-sentence of its own ("Could this knot be my heart? It started after I moved furniture"):
-the interview, with its screening, comes before the answer. An `unsure` intent ("no
+not start with a question word, and a `beside_a_description` one when beside its question
+it describes the pain in a sentence or clause of its own ("Could this knot be my heart? It
+started after I moved furniture"): the interview, with its screening, comes before the
+answer. A question about one muscle ("how do I stretch my pec minor, its pulling my
+shoulder forward") is left to be answered: MuscleQuestionClassifier has already seen that
+it names no red flag. An `unsure` intent ("no
 idea") is overridden when a red flag is named or hinted at: "out of nowhere" is how people
 describe a sudden onset.
 
@@ -56,10 +59,8 @@ furniture", "its just sore from running"); shorter ones are greetings and sign-o
 
 
 def describes(text: str) -> bool:
-    """Not a question, or a question beside a description: "Could this knot in my upper back
-    be my heart? It started after I moved furniture and is only sore when I press on it"."""
-    if not is_question(text):
-        return True
+    """A question beside a description: "Could this knot in my upper back be my heart? It
+    started after I moved furniture and is only sore when I press on it"."""
     return any(
         not is_question(clause) and len(clause.split()) >= STATEMENT_WORDS
         for clause in CLAUSE_END.split(text.strip())
@@ -76,7 +77,8 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
             "not_alone": ["long_immobility"],
             "overridden": ["out_of_scope", "thank", "goodbye", "deny", "affirm"],
             "unsure": ["dont_know"],
-            "questions_only": ["faq"],
+            "questions_only": ["faq", "ask_muscle"],
+            "beside_a_description": ["faq"],
             "threshold": 0.5,
             "urgent_levels": ["emergency", "urgent"],
             "kept": ["start_intake", "delete_my_data"],
@@ -104,6 +106,7 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
         self.overridden = set(config["overridden"])
         self.unsure = set(config["unsure"])
         self.questions_only = set(config["questions_only"])
+        self.beside_a_description = set(config["beside_a_description"])
         self.threshold = float(config["threshold"])
         self.intent = config["intent"]
 
@@ -118,7 +121,10 @@ class PainMentionClassifier(GraphComponent, IntentClassifier):
             )
             name = intent.get(INTENT_NAME_KEY)
             unsure = (intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < self.threshold
-            statement = name in self.questions_only and describes(message.get(TEXT) or "")
+            text = message.get(TEXT) or ""
+            statement = name in self.questions_only and (
+                not is_question(text) or (name in self.beside_a_description and describes(text))
+            )
             small_talk = name in self.overridden or unsure or statement
             if name in self.kept:
                 continue
