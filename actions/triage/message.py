@@ -52,6 +52,9 @@ class Message:
     entities: tuple[Mapping[str, Any], ...] = ()
     confidence: float = 0.0
     """The NLU's confidence in the intent."""
+    answer: str | None = None
+    """The response to the question the message also asks, when the NLU heard one: "Could
+    this be my heart? It started after I moved furniture" is a description that asks."""
 
     @property
     def aside(self) -> str | None:

@@ -19,6 +19,7 @@ from typing import Any
 from actions.reading.answers import Answer, read_answer
 from actions.reading.duration import read_days
 from actions.reading.intensity import read_intensity
+from actions.reading.questions import is_question
 from actions.reading.typography import straight_quotes
 from actions.reading.vocabulary import phrase_pattern, readings
 from actions.triage.case import Case
@@ -120,6 +121,10 @@ def read_message(
         _settle_correction(reading)
     if message.interrupts and not set(reading.slots) - INTERVIEW_BOOKKEEPING:
         return Reading(interrupted=True)
+    if message.answer and is_question(message.text) and findings == set(case.findings):
+        # a description that asks ("is my pillow the problem?") gets its answer, then the
+        # interview goes on; a message naming a red flag gets the screening alone
+        reading.responses.insert(0, message.answer)
     return reading
 
 

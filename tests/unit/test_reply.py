@@ -500,3 +500,29 @@ def test_a_question_about_the_bot_instead_of_a_red_flag_answer_is_answered_and_u
     )
     assert reading.responses == ["utter_help", "utter_need_yes_or_no"]
     assert reading.slots == {"unclear_questions": ["screen_cauda_equina"]}
+
+
+def test_a_description_that_asks_gets_its_answer_before_the_interview_goes_on():
+    msg = message(
+        "I keep waking up with a crick in my neck. Is my pillow the problem?",
+        ("vague_region", "neck"),
+        answer="utter_faq/sleep_position",
+    )
+    reading = read(msg)
+    assert reading.responses[0] == "utter_faq/sleep_position"
+    assert reading.slots["vague_regions"] == ["neck"]
+
+
+def test_a_question_beside_a_red_flag_gets_the_screening_alone():
+    msg = message(
+        "Is this my heart? My chest is tight and I'm short of breath.",
+        ("body_region", "chest"),
+        ("finding", "breathless"),
+        answer="utter_faq/when_emergency",
+    )
+    assert "utter_faq/when_emergency" not in read(msg).responses
+
+
+def test_a_statement_gets_no_answer_to_a_question_it_does_not_ask():
+    msg = message("my neck is stiff from my pillow", ("vague_region", "neck"), answer="utter_x")
+    assert "utter_x" not in read(msg).responses
