@@ -116,36 +116,32 @@ def test_a_red_flag_is_about_pain_and_an_emergency_whatever_the_intent(
     assert classified(text, intent, 0.95, *entities) == expected
 
 
-def test_the_intent_chosen_is_alone_in_the_ranking_so_the_fallback_keeps_it():
+@pytest.mark.parametrize(
+    ("text", "ranking", "entity"),
+    [
+        (
+            "ive started dropping stuff",
+            [("out_of_scope", 0.41), ("inform", 0.39)],
+            "finding=weakness",
+        ),
+        # already inform, but DIET's second guess close behind would make the fallback fire
+        (
+            "stumbling more every day cos my leg gives way",
+            [("inform", 0.52), ("faq", 0.48)],
+            "vague_region=leg",
+        ),
+    ],
+)
+def test_the_intent_chosen_is_alone_in_the_ranking_so_the_fallback_keeps_it(text, ranking, entity):
     message = Message(
         data={
-            "text": "ive started dropping stuff",
-            "intent": {"name": "out_of_scope", "confidence": 0.41},
-            "intent_ranking": [
-                {"name": "out_of_scope", "confidence": 0.41},
-                {"name": "inform", "confidence": 0.39},
-            ],
-            "entities": [{"entity": "finding", "value": "weakness"}],
+            "text": text,
+            "intent": {"name": ranking[0][0], "confidence": ranking[0][1]},
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
+            "entities": [dict(zip(("entity", "value"), entity.split("="), strict=True))],
         }
     )
     component = PainMentionClassifier(PainMentionClassifier.get_default_config())
     (done,) = component.process([message])
+    assert done.get("intent") == {"name": "inform", "confidence": 1.0}
     assert done.get("intent_ranking") == [{"name": "inform", "confidence": 1.0}]
-
-
-def test_a_description_taken_for_inform_is_made_certain_against_the_fallback():
-    message = Message(
-        data={
-            "text": "stumbling more every day cos my leg gives way",
-            "intent": {"name": "inform", "confidence": 0.52},
-            "intent_ranking": [
-                {"name": "inform", "confidence": 0.52},
-                {"name": "faq", "confidence": 0.48},
-            ],
-            "entities": [{"entity": "vague_region", "value": "leg"}],
-        }
-    )
-    component = PainMentionClassifier(PainMentionClassifier.get_default_config())
-    (read,) = component.process([message])
-    assert read.get("intent") == {"name": "inform", "confidence": 1.0}
-    assert read.get("intent_ranking") == [{"name": "inform", "confidence": 1.0}]
