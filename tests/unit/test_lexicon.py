@@ -339,3 +339,18 @@ def test_asking_whether_it_is_fine_is_no_sign_it_has_passed(nlp):
 )
 def test_where_on_a_place_or_a_part_moved_is_a_place_only_alone(nlp, text, expected):
     assert found(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I felt a pull in my hamstring sprinting for the bus",
+        "felt it go in my calf halfway through the match",
+        "took a knock to my thigh at rugby",
+        "lost my footing on the stairs and my back has hurt since",
+    ],
+)
+def test_a_strain_or_knock_felt_at_a_moment_is_an_injury(nlp, text):
+    """Injury outranks overuse (causes.yml `priority`): an injury read as overuse would
+    lower the level the policy gives (a therapist, not self-care)."""
+    assert ("cause", "injury") in found(nlp, text)
