@@ -251,13 +251,18 @@ def nlu_report_command(save: bool, out: Path | None) -> None:
         sys.exit("knotbot: worse than the baseline or the targets:\n" + "\n".join(problems))
 
 
-def red_flags_command(url: str, out: Path) -> None:
-    from bot.devtools import red_flag_eval
-
+def _require_running(url: str) -> None:
+    """Stop with what to do when the assistant the measurement talks to is not up."""
     try:
         requests.get(url, timeout=5).raise_for_status()
     except requests.RequestException as error:
         sys.exit(f"knotbot: cannot reach the assistant at {url} ({error}); start it with make run")
+
+
+def red_flags_command(url: str, out: Path) -> None:
+    from bot.devtools import red_flag_eval
+
+    _require_running(url)
     cases, confirmed_by = red_flag_eval.load(red_flag_eval.RED_FLAG_SET, red_flag_eval.FRESH_SET)
     say(f"{len(cases)} conversations with {url}, 4 at a time")
     outcomes = red_flag_eval.run(url, cases, confirmed_by)
@@ -270,10 +275,7 @@ def red_flags_command(url: str, out: Path) -> None:
 def understanding_command(url: str, save: bool, verbose: bool) -> None:
     from bot.devtools import understanding
 
-    try:
-        requests.get(url, timeout=5).raise_for_status()
-    except requests.RequestException as error:
-        sys.exit(f"knotbot: cannot reach the assistant at {url} ({error}); start it with make run")
+    _require_running(url)
     say(
         f"Held-out first messages and questions with {url}, 4 at a time. Durations count "
         f"from {understanding.WRITTEN_ON}: start the assistant with "
