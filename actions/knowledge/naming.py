@@ -44,20 +44,31 @@ def names_of(muscles: Mapping[str, str]) -> dict[tuple[str, ...], str]:
     return found
 
 
+class MuscleNames:
+    """The names of the knowledge base's muscles, as a question may use them; `muscles` maps
+    code to the knowledge base's name. Built once where many messages are read (the NLU)."""
+
+    def __init__(self, muscles: Mapping[str, str]) -> None:
+        self.names = names_of(muscles)
+        self.vocabulary = {word for name in self.names for word in name}
+
+    def named(self, text: str) -> str | None:
+        """The code of the muscle the text names, or None."""
+        said = tuple(_closest(word, self.vocabulary) for word in words(text))
+        best: tuple[int, int, str] | None = None
+        for name, code in self.names.items():
+            size = len(name)
+            for start in range(len(said) - size + 1):
+                if said[start : start + size] == name:
+                    candidate = (-sum(len(w) for w in name), start, code)
+                    best = min(best, candidate) if best else candidate
+                    break
+        return best[2] if best else None
+
+
 def named_muscle(text: str, muscles: Mapping[str, str]) -> str | None:
     """The code of the muscle the text names, or None."""
-    names = names_of(muscles)
-    vocabulary = {word for name in names for word in name}
-    said = tuple(_closest(word, vocabulary) for word in words(text))
-    best: tuple[int, int, str] | None = None
-    for name, code in names.items():
-        size = len(name)
-        for start in range(len(said) - size + 1):
-            if said[start : start + size] == name:
-                candidate = (-sum(len(w) for w in name), start, code)
-                best = min(best, candidate) if best else candidate
-                break
-    return best[2] if best else None
+    return MuscleNames(muscles).named(text)
 
 
 def _closest(word: str, vocabulary: set[str]) -> str:

@@ -201,9 +201,8 @@ def term_words(nlp: Language, term: str, spelt: dict[str, str]) -> tuple[str, ..
     )
 
 
-def patterns(lexicon: dict[str, Any], nlp: Language) -> list[dict[str, Any]]:
+def patterns(lexicon: dict[str, Any], nlp: Language, spelt: dict[str, str]) -> list[dict[str, Any]]:
     seen: dict[tuple[str, ...], tuple[str, str]] = {}
-    spelt = spellings(lexicon)
     result = []
     for label, code, term in entries(lexicon):
         words = term_words(nlp, term, spelt)
@@ -228,9 +227,8 @@ def _key(words: Iterable[str]) -> str:
     return " ".join(w for w in words if w not in FILLERS)
 
 
-def finding_causes(lexicon: dict[str, Any], nlp: Language) -> dict[str, str]:
+def finding_causes(lexicon: dict[str, Any], nlp: Language, spelt: dict[str, str]) -> dict[str, str]:
     """The finding terms that name a cause as well ("a long flight" is posture)."""
-    spelt = spellings(lexicon)
     findings = {
         _key(term_words(nlp, term, spelt))
         for finding in lexicon["findings"]["findings"].values()
@@ -248,10 +246,9 @@ def finding_causes(lexicon: dict[str, Any], nlp: Language) -> dict[str, str]:
     return found
 
 
-def holding_places(lexicon: dict[str, Any], nlp: Language) -> list[str]:
+def holding_places(lexicon: dict[str, Any], nlp: Language, spelt: dict[str, str]) -> list[str]:
     """The cause terms whose place words stay places ("put my back out" is an injury, and
     the back is where)."""
-    spelt = spellings(lexicon)
     causes = {
         _key(term_words(nlp, term, spelt))
         for terms in lexicon["causes"]["causes"].values()
@@ -296,7 +293,8 @@ def build(lexicon_dir: Path, out_dir: Path) -> tuple[Path, int]:
     }
     # add_pipe is typed to return any pipe; "entity_ruler" makes an EntityRuler
     ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"validate": True}))
-    found = patterns(lexicon, nlp)
+    spelt = spellings(lexicon)
+    found = patterns(lexicon, nlp, spelt)
     ruler.add_patterns(found)
     nlp.add_pipe("sentencizer")  # the context's cues reach no further than their sentence
     nlp.meta["name"] = "knotbot_lexicon"
@@ -308,15 +306,15 @@ def build(lexicon_dir: Path, out_dir: Path) -> tuple[Path, int]:
             for code, finding in lexicon["findings"]["findings"].items()
             if finding.get("region")
         },
-        "finding_causes": finding_causes(lexicon, nlp),
-        "holding_places": holding_places(lexicon, nlp),
+        "finding_causes": finding_causes(lexicon, nlp, spelt),
+        "holding_places": holding_places(lexicon, nlp, spelt),
         "sides": {
             word: side for side, words in lexicon["sides"]["sides"].items() for word in words
         },
         "side_before_places": side_words(lexicon, "before_places"),
         "side_in_places": side_words(lexicon, "in_places"),
         "paired": paired_places(lexicon),
-        "spellings": spellings(lexicon),
+        "spellings": spelt,
         "not_misspellings": sorted(
             str(w) for w in lexicon["spellings"].get("not_misspellings") or ()
         ),

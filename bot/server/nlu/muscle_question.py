@@ -29,7 +29,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.knowledge import seed
-from actions.knowledge.naming import named_muscle
+from actions.knowledge.naming import MuscleNames
 from bot.server.nlu.overrule import overrule
 
 
@@ -62,7 +62,7 @@ class MuscleQuestionClassifier(GraphComponent, IntentClassifier):
         self.kept = set(config["kept"])
         self.red_flag_entities = set(config["red_flag_entities"])
         self.intent = config["intent"]
-        self.muscles = {m["code"]: m["name"] for m in seed.check()}
+        self.muscles = MuscleNames({m["code"]: m["name"] for m in seed.check()})
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -72,7 +72,7 @@ class MuscleQuestionClassifier(GraphComponent, IntentClassifier):
                 continue
             if any(e.get("entity") in self.red_flag_entities for e in message.get(ENTITIES, [])):
                 continue
-            if named_muscle(text, self.muscles) is None:
+            if self.muscles.named(text) is None:
                 continue
             overrule(message, self.intent)
         return messages
