@@ -16,9 +16,9 @@ it describes the pain in a sentence or clause of its own ("Could this knot be my
 started after I moved furniture"): the interview, with its screening, comes before the
 answer. A question about one muscle ("how do I stretch my pec minor, its pulling my
 shoulder forward") is left to be answered: MuscleQuestionClassifier has already seen that
-it names no red flag. An `unsure` intent ("no
-idea") is overridden when a red flag is named or hinted at: "out of nowhere" is how people
-describe a sudden onset.
+it names no red flag. An `unsure` intent ("no idea") is overridden when a red flag is named
+or hinted at ("out of nowhere" is how people describe a sudden onset), and so is an
+`overridden_by_a_red_flag` one ("I came off a ladder from quite high up" is no "stop").
 
 A red flag is acted on whatever the intent (triage-policy.md: "A red flag the person
 volunteers is acted on at once"): when the findings the lexicon read make the policy's level
