@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-import yaml
+from rasa.shared.nlu.training_data.loading import load_data
 
 from actions.knowledge.pain import read_regions
 from actions.settings import DATA_DIR
@@ -15,17 +13,12 @@ from bot.devtools import understanding
 FIRST = understanding.load(understanding.FIRST_MESSAGES)
 FRESH = understanding.load(understanding.FRESH_FIRST_MESSAGES)
 QUESTIONS = understanding.load(understanding.QUESTIONS)
-ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 
 
 def training_examples() -> set[str]:
-    found = set()
-    for path in (DATA_DIR / "nlu").glob("*.yml"):
-        for block in yaml.safe_load(path.read_text()).get("nlu") or []:
-            for line in (block.get("examples") or "").splitlines():
-                text = ANNOTATION.sub(r"\1", line.strip().removeprefix("- "))
-                found.add(understanding.words(text))
-    return found
+    """Rasa's reading of data/nlu, as tests/integration/test_nlu_quality.py reads it."""
+    training = load_data(str(DATA_DIR / "nlu"))
+    return {understanding.words(m.get("text")) for m in training.intent_examples}
 
 
 def test_the_sets_are_as_large_as_issue_21_asks():

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import spacy
 import yaml
 
 from actions.settings import DATA_DIR
 from bot.server.nlu import lexicon
-
-
-@pytest.fixture(scope="module")
-def nlp(tmp_path_factory):
-    path, count = lexicon.build(DATA_DIR / "lexicon", tmp_path_factory.mktemp("lexicon") / "p")
-    assert count > 1000
-    return spacy.load(path)
-
-
-def found(nlp, text: str) -> set[tuple[str, str]]:
-    return {(e["entity"], e["value"]) for e in lexicon.entities(nlp, text)}
+from tests.unit.conftest import found
 
 
 @pytest.mark.parametrize(

@@ -7,27 +7,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import spacy
 
-from actions.settings import DATA_DIR
 from actions.triage.case import Case
 from actions.triage.message import Message
 from actions.triage.reply import read_message
 from actions.triage.slots import Interview
 from bot.server.nlu import lexicon
+from tests.unit.conftest import found
 
 TODAY = date(2026, 11, 24)
 PLACE_KINDS = {"body_region", "vague_region"}
-
-
-@pytest.fixture(scope="module")
-def nlp(tmp_path_factory):
-    path, _ = lexicon.build(DATA_DIR / "lexicon", tmp_path_factory.mktemp("lexicon") / "p")
-    return spacy.load(path)
-
-
-def found(nlp, text: str) -> set[tuple[str, str]]:
-    return {(e["entity"], e["value"]) for e in lexicon.entities(nlp, text)}
 
 
 def places(nlp, text: str) -> set[tuple[str, str]]:
